@@ -55,9 +55,13 @@ public final class ProcessJob {
   public Outcome process(Delivery delivery) {
     JobMessage message = delivery.message();
     Instant now = clock.instant();
-    table.insertIfAbsent(
-        Job.submitted(message.jobId(), message.owner(), SubmitJob.md5Hex(message.body()), now));
     Optional<Job> current = table.find(message.jobId());
+    if (current.isEmpty()) {
+      // a runtime whose intake only queues (SQS) creates the row on first delivery
+      table.insertIfAbsent(
+          Job.submitted(message.jobId(), message.owner(), SubmitJob.md5Hex(message.body()), now));
+      current = table.find(message.jobId());
+    }
     if (current.isEmpty()) {
       throw new IllegalStateException("job row vanished: " + message.jobId());
     }
@@ -95,10 +99,15 @@ public final class ProcessJob {
     String error = describe(e);
     int count = delivery.receiveCount();
     if (count >= retry.maxReceiveCount()) {
-      table.transition(
+      if (!table.transition(
           job.id(),
           JobStatus.PROCESSING,
-          new Transition(JobStatus.FAILED, clock.instant(), count, null, error));
+          new Transition(JobStatus.FAILED, clock.instant(), count, null, error))) {
+        // only a terminal job leaves PROCESSING: a concurrent delivery already finished it
+        queue.acknowledge(delivery);
+        LOG.info("job {} was finished by another delivery; this one acknowledged", job.id());
+        return Outcome.ALREADY_DONE;
+      }
       queue.deadLetter(delivery, error);
       LOG.warn("job {} failed after {} deliveries: {}", job.id(), count, e.getClass().getName());
       return Outcome.FAILED;

@@ -1,0 +1,369 @@
+package dev.qbi.core.usecase;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.qbi.core.job.Delivery;
+import dev.qbi.core.job.Job;
+import dev.qbi.core.job.JobId;
+import dev.qbi.core.job.JobMessage;
+import dev.qbi.core.job.JobStatus;
+import dev.qbi.core.job.Owner;
+import dev.qbi.core.port.JobHandler;
+import dev.qbi.core.port.JobTable.Transition;
+import dev.qbi.core.simulator.WeatherSimulator;
+import dev.qbi.core.testing.InMemoryJobIntake;
+import dev.qbi.core.testing.InMemoryJobQueue;
+import dev.qbi.core.testing.InMemoryJobTable;
+import dev.qbi.core.testing.InMemoryPayloadStore;
+import dev.qbi.core.testing.MutableClock;
+import dev.qbi.core.usecase.ProcessJob.Outcome;
+import dev.qbi.core.usecase.ProcessJob.RetryPolicy;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+class ProcessJobTest {
+
+  private static final Owner ALICE = new Owner("alice-sub");
+  private static final Duration LEASE = Duration.ofSeconds(30);
+  private static final RetryPolicy RETRY =
+      new RetryPolicy(3, Duration.ofSeconds(1), Duration.ofSeconds(60));
+
+  private final MutableClock clock = MutableClock.startingAt("2026-03-01T10:00:00Z");
+  private final InMemoryJobTable table = new InMemoryJobTable();
+  private final InMemoryJobQueue queue = new InMemoryJobQueue(clock);
+  private final InMemoryPayloadStore payloads = new InMemoryPayloadStore(clock);
+  private final SubmitJob submit =
+      new SubmitJob(new InMemoryJobIntake(table, queue), clock, SubmitJob.DEFAULT_MAX_BODY_BYTES);
+
+  /** A handler that counts calls and answers {@code {"ok":true}}. */
+  private static final class CountingHandler implements JobHandler {
+    final AtomicInteger calls = new AtomicInteger();
+
+    @Override
+    public String name() {
+      return "counting";
+    }
+
+    @Override
+    public Output handle(Request request) {
+      calls.incrementAndGet();
+      return new Output("{\"ok\":true}".getBytes(StandardCharsets.UTF_8), "application/json");
+    }
+  }
+
+  /** A handler that always throws. */
+  private static final class ThrowingHandler implements JobHandler {
+    final AtomicInteger calls = new AtomicInteger();
+
+    @Override
+    public String name() {
+      return "throwing";
+    }
+
+    @Override
+    public Output handle(Request request) {
+      calls.incrementAndGet();
+      throw new IllegalStateException("simulated outage");
+    }
+  }
+
+  private ProcessJob processJob(JobHandler handler) {
+    return new ProcessJob(table, queue, new InProcessJobExecutor(handler, payloads), clock, RETRY);
+  }
+
+  private JobId submitted() {
+    return submit.submit(ALICE, "{\"n\":1}".getBytes(StandardCharsets.UTF_8)).messageId();
+  }
+
+  private Delivery receiveOne() throws InterruptedException {
+    List<Delivery> got = queue.receive(1, LEASE, Duration.ZERO);
+    assertThat(got).as("a visible message").hasSize(1);
+    return got.get(0);
+  }
+
+  private Job job(JobId id) {
+    return table.find(id).orElseThrow();
+  }
+
+  @Test
+  void successful_job_completes_and_writes_its_output_under_jobs_id_json() throws Exception {
+    JobId id = submitted();
+    CountingHandler handler = new CountingHandler();
+    clock.advance(Duration.ofSeconds(2));
+
+    Outcome outcome = processJob(handler).process(receiveOne());
+
+    assertThat(outcome).isEqualTo(Outcome.COMPLETED);
+    Job job = job(id);
+    assertThat(job.status()).isEqualTo(JobStatus.COMPLETE);
+    assertThat(job.output()).contains("jobs/" + id + ".json");
+    assertThat(job.attempts()).isEqualTo(1);
+    assertThat(job.updatedAt()).isEqualTo(clock.instant());
+    assertThat(job.failure()).isEmpty();
+    assertThat(payloads.get("jobs/" + id + ".json"))
+        .hasValueSatisfying(
+            b -> assertThat(new String(b, StandardCharsets.UTF_8)).isEqualTo("{\"ok\":true}"));
+    assertThat(payloads.contentType("jobs/" + id + ".json")).contains("application/json");
+    assertThat(queue.depth()).isZero();
+    assertThat(handler.calls).hasValue(1);
+  }
+
+  @Test
+  void default_simulator_output_is_stored_as_the_jobs_document() throws Exception {
+    JobId id = submitted();
+
+    processJob(new WeatherSimulator()).process(receiveOne());
+
+    JsonNode doc = new ObjectMapper().readTree(payloads.get("jobs/" + id + ".json").orElseThrow());
+    assertThat(doc.get("weatherData")).hasSize(99);
+    assertThat(job(id).status()).isEqualTo(JobStatus.COMPLETE);
+  }
+
+  @Test
+  void message_without_a_job_row_creates_it_for_the_messages_owner() throws Exception {
+    // a cloud runtime may only queue the message and let the processor create the row
+    JobId id = JobId.random();
+    queue.send(new JobMessage(id, ALICE, "{}".getBytes(StandardCharsets.UTF_8), clock.instant()));
+
+    Outcome outcome = processJob(new CountingHandler()).process(receiveOne());
+
+    assertThat(outcome).isEqualTo(Outcome.COMPLETED);
+    assertThat(job(id).owner()).isEqualTo(ALICE);
+    assertThat(job(id).payloadMd5()).isEqualTo("99914b932bd37a50b983c5e7c90ae93b");
+    assertThat(job(id).status()).isEqualTo(JobStatus.COMPLETE);
+  }
+
+  @Test
+  void redelivery_of_a_complete_job_is_acknowledged_without_running_the_handler() throws Exception {
+    JobId id = submitted();
+    CountingHandler handler = new CountingHandler();
+    ProcessJob process = processJob(handler);
+    Delivery first = receiveOne();
+    process.process(first);
+    Job completed = job(id);
+
+    // the same message again (at-least-once delivery)
+    queue.send(first.message());
+    Outcome outcome = process.process(receiveOne());
+
+    assertThat(outcome).isEqualTo(Outcome.ALREADY_DONE);
+    assertThat(handler.calls).hasValue(1);
+    assertThat(queue.depth()).isZero();
+    assertThat(job(id)).isEqualTo(completed);
+  }
+
+  @Test
+  void redelivery_of_a_failed_job_is_acknowledged_without_running_the_handler() throws Exception {
+    JobId id = submitted();
+    Delivery d = receiveOne();
+    table.transition(
+        id,
+        JobStatus.SUBMITTED,
+        new Transition(JobStatus.FAILED, clock.instant(), 3, null, "x: y"));
+    CountingHandler handler = new CountingHandler();
+
+    Outcome outcome = processJob(handler).process(d);
+
+    assertThat(outcome).isEqualTo(Outcome.ALREADY_DONE);
+    assertThat(handler.calls).hasValue(0);
+    assertThat(queue.depth()).isZero();
+    assertThat(job(id).status()).isEqualTo(JobStatus.FAILED);
+  }
+
+  @Test
+  void
+      throwing_handler_is_retried_with_backoff_then_failed_and_dead_lettered_on_the_third_delivery()
+          throws Exception {
+    JobId id = submitted();
+    ThrowingHandler handler = new ThrowingHandler();
+    ProcessJob process = processJob(handler);
+    String expectedError = "java.lang.IllegalStateException: simulated outage";
+
+    // delivery 1 fails: retry after 1 s
+    assertThat(process.process(receiveOne())).isEqualTo(Outcome.RETRY_SCHEDULED);
+    assertThat(job(id).status()).isEqualTo(JobStatus.PROCESSING);
+    assertThat(job(id).attempts()).isEqualTo(1);
+    assertThat(job(id).failure()).contains(expectedError);
+    clock.advance(Duration.ofMillis(999));
+    assertThat(queue.receive(1, LEASE, Duration.ZERO)).as("not before the backoff").isEmpty();
+    clock.advance(Duration.ofMillis(1));
+
+    // delivery 2 fails: retry after 2 s
+    Delivery second = receiveOne();
+    assertThat(second.receiveCount()).isEqualTo(2);
+    assertThat(process.process(second)).isEqualTo(Outcome.RETRY_SCHEDULED);
+    assertThat(job(id).attempts()).isEqualTo(2);
+    clock.advance(Duration.ofMillis(1999));
+    assertThat(queue.receive(1, LEASE, Duration.ZERO)).as("not before the backoff").isEmpty();
+    clock.advance(Duration.ofMillis(1));
+
+    // delivery 3 = maxReceiveCount: the job fails and the message is dead-lettered
+    Delivery third = receiveOne();
+    assertThat(third.receiveCount()).isEqualTo(3);
+    assertThat(process.process(third)).isEqualTo(Outcome.FAILED);
+
+    Job failed = job(id);
+    assertThat(failed.status()).isEqualTo(JobStatus.FAILED);
+    assertThat(failed.failure()).contains(expectedError);
+    assertThat(failed.attempts()).isEqualTo(3);
+    assertThat(failed.output()).isEmpty();
+    assertThat(handler.calls).hasValue(3);
+    assertThat(queue.depth()).isZero();
+    assertThat(queue.deadLetters()).hasSize(1);
+    assertThat(queue.deadLetters().get(0).message().jobId()).isEqualTo(id);
+    assertThat(queue.deadLetters().get(0).reason()).isEqualTo(expectedError);
+    assertThat(payloads.size()).isZero();
+  }
+
+  @Test
+  void handler_returning_no_output_is_a_failed_attempt() throws Exception {
+    JobId id = submitted();
+    JobHandler silent =
+        new JobHandler() {
+          @Override
+          public String name() {
+            return "silent";
+          }
+
+          @Override
+          public Output handle(Request request) {
+            return null;
+          }
+        };
+
+    assertThat(processJob(silent).process(receiveOne())).isEqualTo(Outcome.RETRY_SCHEDULED);
+    assertThat(job(id).failure())
+        .hasValueSatisfying(e -> assertThat(e).contains("returned no output"));
+  }
+
+  @Test
+  void a_handler_that_recovers_completes_the_job_and_clears_the_error() throws Exception {
+    JobId id = submitted();
+    AtomicInteger calls = new AtomicInteger();
+    JobHandler flaky =
+        new JobHandler() {
+          @Override
+          public String name() {
+            return "flaky";
+          }
+
+          @Override
+          public Output handle(Request request) {
+            if (calls.incrementAndGet() == 1) {
+              throw new IllegalStateException("first try fails");
+            }
+            return new Output(new byte[] {'{', '}'}, "application/json");
+          }
+        };
+    ProcessJob process = processJob(flaky);
+
+    process.process(receiveOne());
+    clock.advance(RETRY.backoff(1));
+    assertThat(process.process(receiveOne())).isEqualTo(Outcome.COMPLETED);
+
+    assertThat(job(id).status()).isEqualTo(JobStatus.COMPLETE);
+    assertThat(job(id).failure()).isEmpty();
+    assertThat(job(id).attempts()).isEqualTo(2);
+    assertThat(queue.deadLetters()).isEmpty();
+  }
+
+  @Test
+  void last_delivery_failing_after_another_delivery_completed_the_job_is_not_dead_lettered()
+      throws Exception {
+    JobId id = submitted();
+    Delivery d = receiveOne();
+    JobHandler racing =
+        new JobHandler() {
+          @Override
+          public String name() {
+            return "racing";
+          }
+
+          @Override
+          public Output handle(Request request) {
+            // meanwhile a concurrent delivery of the same message completes the job
+            table.transition(
+                id,
+                JobStatus.PROCESSING,
+                new Transition(
+                    JobStatus.COMPLETE, clock.instant(), 3, "jobs/" + id + ".json", null));
+            throw new IllegalStateException("slow worker gave up");
+          }
+        };
+    ProcessJob process =
+        new ProcessJob(
+            table,
+            queue,
+            new InProcessJobExecutor(racing, payloads),
+            clock,
+            new RetryPolicy(1, Duration.ofSeconds(1), Duration.ofSeconds(1)));
+
+    Outcome outcome = process.process(d);
+
+    assertThat(outcome).isEqualTo(Outcome.ALREADY_DONE);
+    assertThat(job(id).status()).isEqualTo(JobStatus.COMPLETE);
+    assertThat(queue.deadLetters()).isEmpty();
+    assertThat(queue.depth()).isZero();
+  }
+
+  @Test
+  void long_error_messages_are_bounded() throws Exception {
+    JobId id = submitted();
+    JobHandler verbose =
+        new JobHandler() {
+          @Override
+          public String name() {
+            return "verbose";
+          }
+
+          @Override
+          public Output handle(Request request) {
+            throw new IllegalStateException("x".repeat(5000));
+          }
+        };
+
+    processJob(verbose).process(receiveOne());
+
+    assertThat(job(id).failure().orElseThrow())
+        .startsWith("java.lang.IllegalStateException: xxx")
+        .hasSizeLessThanOrEqualTo(1001);
+  }
+
+  @Test
+  void backoff_starts_at_the_base_delay_and_doubles_per_delivery() {
+    RetryPolicy policy = new RetryPolicy(10, Duration.ofMillis(500), Duration.ofSeconds(60));
+
+    assertThat(policy.backoff(1)).isEqualTo(Duration.ofMillis(500));
+    assertThat(policy.backoff(2)).isEqualTo(Duration.ofSeconds(1));
+    assertThat(policy.backoff(3)).isEqualTo(Duration.ofSeconds(2));
+    assertThat(policy.backoff(4)).isEqualTo(Duration.ofSeconds(4));
+  }
+
+  @Test
+  void backoff_is_capped_at_the_max_delay_even_for_huge_receive_counts() {
+    RetryPolicy policy = new RetryPolicy(10, Duration.ofSeconds(1), Duration.ofSeconds(60));
+
+    assertThat(policy.backoff(7)).isEqualTo(Duration.ofSeconds(60)); // 64 s capped
+    assertThat(policy.backoff(6)).isEqualTo(Duration.ofSeconds(32));
+    assertThat(policy.backoff(1_000)).isEqualTo(Duration.ofSeconds(60));
+    assertThat(policy.backoff(Integer.MAX_VALUE)).isEqualTo(Duration.ofSeconds(60));
+  }
+
+  @Test
+  void default_retry_policy_is_three_deliveries() {
+    assertThat(RetryPolicy.DEFAULT.maxReceiveCount()).isEqualTo(3);
+    assertThat(RetryPolicy.DEFAULT.backoff(1)).isEqualTo(Duration.ofSeconds(1));
+  }
+
+  @Test
+  void max_receive_count_must_be_at_least_one() {
+    assertThatThrownBy(() -> new RetryPolicy(0, Duration.ofSeconds(1), Duration.ofSeconds(1)))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+}
