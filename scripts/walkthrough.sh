@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# The README walk-through, end to end, against a running server (./ingest serve):
+# sign up, log in, submit, poll the status, download the output and check it.
+# With the AWS CLI on PATH it also does the sign-up with `aws cognito-idp`, as the README shows.
+#   scripts/walkthrough.sh [BASE_URL]
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+BASE="${1:-http://127.0.0.1:8080}"
+CLIENT_ID="${INGEST_CLIENT_ID:-ingestion-local-client}"
+POOL_ID="${INGEST_POOL_ID:-local_ingestion}"
+PASSWORD='Passw0rd!'
+WORK="$(mktemp -d)"
+trap 'rm -rf "$WORK"' EXIT
+cd "$WORK"
+
+USER1="walk-$(date +%s%N)@example.com"
+"$ROOT/ingest" signup --endpoint "$BASE" --username "$USER1" --password "$PASSWORD" >/dev/null
+TOKEN=$("$ROOT/ingest" login --endpoint "$BASE" --username "$USER1" --password "$PASSWORD")
+
+if command -v aws >/dev/null 2>&1; then
+  export AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local AWS_DEFAULT_REGION=us-east-1
+  EP="--endpoint-url=$BASE"
+  USER2="cli-$(date +%s%N)@example.com"
+  aws cognito-idp sign-up $EP --client-id "$CLIENT_ID" --username "$USER2" \
+      --password "$PASSWORD" --user-attributes Name="name",Value="$USER2" >/dev/null
+  aws cognito-idp admin-confirm-sign-up $EP --user-pool-id "$POOL_ID" --username "$USER2"
+  TOKEN=$(aws cognito-idp initiate-auth $EP --auth-flow USER_PASSWORD_AUTH --client-id "$CLIENT_ID" \
+      --auth-parameters USERNAME="$USER2",PASSWORD="$PASSWORD" \
+      --query AuthenticationResult.IdToken --output text)
+  echo "aws cli: signed up, confirmed and logged in $USER2"
+fi
+
+curl -sf --location --request POST "$BASE/submit-job-request" \
+  -H 'Content-Type: application/json' --data-raw '{"testMessagePayload":"payload123"}' \
+  -H "Authorization: $TOKEN" > submit.xml
+JOB=$(sed -n 's:.*<MessageId>\(.*\)</MessageId>.*:\1:p' submit.xml)
+echo "submitted job $JOB"
+
+for _ in $(seq 1 100); do
+  curl -sf "$BASE/job-status/$JOB" -H "Authorization: $TOKEN" > status.json
+  grep -q '"jobStatus":"complete"' status.json && break
+  sleep 0.1
+done
+grep -q '"jobStatus":"complete"' status.json || { echo "job did not complete: $(cat status.json)" >&2; exit 1; }
+
+LINK=$(sed -n 's/.*"jobProcessedPayload":"\([^"]*\)".*/\1/p' status.json)
+curl -sf "$LINK" -o batch-payload-output.txt
+records=$(grep -o '"station"' batch-payload-output.txt | wc -l)
+for field in geoLocation localTime conditions temperature pressure humidity; do
+  n=$(grep -o "\"$field\"" batch-payload-output.txt | wc -l)
+  [ "$n" -eq 99 ] || { echo "expected 99 '$field' fields, got $n" >&2; exit 1; }
+done
+[ "$records" -eq 99 ] || { echo "expected 99 records, got $records" >&2; exit 1; }
+echo "downloaded output with $records weatherData records: walk-through OK"
