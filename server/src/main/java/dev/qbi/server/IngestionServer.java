@@ -64,7 +64,7 @@ public final class IngestionServer implements AutoCloseable {
         requested.port() == 0
             ? requested.toBuilder().port(freePort(requested.host())).build()
             : requested;
-    Path dataDir = settings.dataDir().toAbsolutePath();
+    Path dataDir = settings.dataDir().toAbsolutePath().normalize();
     createPrivateDirectory(dataDir);
 
     database = SqliteDatabase.open(dataDir.resolve("ingest.db"), clock);

@@ -1,0 +1,2 @@
+/** AWS adapters of the core ports. */
+package dev.qbi.aws;
