@@ -9,6 +9,7 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -18,6 +19,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -83,8 +85,15 @@ class CrashRecoveryTest {
           assertThat(ApiClient.JSON.readTree(output.body()).path("weatherData").size())
               .isEqualTo(99);
         }
-      } finally {
+        // SIGTERM: a graceful stop, logged as such
         second.destroy();
+        assertThat(second.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(Files.readString(work.resolve("second.log")))
+            .contains("shutting down")
+            .contains("workers stopped")
+            .contains("stopped");
+      } finally {
+        second.destroyForcibly();
         second.waitFor();
       }
     } finally {
