@@ -75,7 +75,8 @@ public final class IngestionServer implements AutoCloseable {
     UrlSigner signer =
         new UrlSigner(Secrets.loadOrCreate(dataDir.resolve("keys/url-signing.key"), 32), clock);
     FilePayloadStore payloads =
-        new FilePayloadStore(dataDir.resolve("payloads"), settings.baseUrl(), signer);
+        new FilePayloadStore(
+            dataDir.resolve("payloads"), settings.baseUrl(), signer, settings.syncOutputs());
 
     TokenVerifier verifier;
     if (settings.externalIssuer().isPresent()) {

@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
     description = "Queue-based job ingestion: authenticated HTTP API, durable queue, workers.",
     subcommands = {
       ServeCommand.class,
+      dev.qbi.server.bench.BenchCommand.class,
       SignupCommand.class,
       LoginCommand.class,
       CommandLine.HelpCommand.class

@@ -118,6 +118,14 @@ public final class ServeCommand implements Callable<Integer> {
   String issuer;
 
   @Option(
+      names = "--sync-outputs",
+      defaultValue = "${env:INGEST_SYNC_OUTPUTS:-false}",
+      description =
+          "fsync each job output before marking the job complete, so outputs survive power loss,"
+              + " at a cost in throughput (env INGEST_SYNC_OUTPUTS).")
+  boolean syncOutputs;
+
+  @Option(
       names = "--log-format",
       defaultValue = "${env:INGEST_LOG_FORMAT:-text}",
       description = "text or json (env INGEST_LOG_FORMAT).")
@@ -140,7 +148,8 @@ public final class ServeCommand implements Callable<Integer> {
             .jobHandler(jobHandler)
             .poolId(poolId)
             .clientId(clientId)
-            .externalIssuer(Optional.ofNullable(issuer).filter(s -> !s.isBlank()));
+            .externalIssuer(Optional.ofNullable(issuer).filter(s -> !s.isBlank()))
+            .syncOutputs(syncOutputs);
     if (workers > 0) {
       b.workers(workers);
     }

@@ -12,6 +12,8 @@ import java.util.Optional;
  *
  * @param publicUrl base of download links and of the local token issuer; empty = {@code
  *     http://host:port}
+ * @param syncOutputs fsync every output file before the job is marked complete (survives power
+ *     loss); off, outputs survive a crash of the process but not of the machine
  * @param externalIssuer trust this issuer (e.g. a Cognito user pool URL) instead of running the
  *     local identity provider
  */
@@ -34,7 +36,8 @@ public record ServerSettings(
     String clientId,
     Optional<String> externalIssuer,
     int passwordIterations,
-    Duration tokenCacheTtl) {
+    Duration tokenCacheTtl,
+    boolean syncOutputs) {
 
   public static final String DEFAULT_POOL_ID = "local_ingestion";
   public static final String DEFAULT_CLIENT_ID = "ingestion-local-client";
@@ -79,6 +82,7 @@ public record ServerSettings(
     b.externalIssuer = externalIssuer;
     b.passwordIterations = passwordIterations;
     b.tokenCacheTtl = tokenCacheTtl;
+    b.syncOutputs = syncOutputs;
     return b;
   }
 
@@ -103,6 +107,7 @@ public record ServerSettings(
     private Optional<String> externalIssuer = Optional.empty();
     private int passwordIterations = 210_000;
     private Duration tokenCacheTtl = Duration.ofSeconds(60);
+    private boolean syncOutputs = false;
 
     private Builder() {}
 
@@ -201,6 +206,11 @@ public record ServerSettings(
       return this;
     }
 
+    public Builder syncOutputs(boolean value) {
+      this.syncOutputs = value;
+      return this;
+    }
+
     public ServerSettings build() {
       return new ServerSettings(
           host,
@@ -221,7 +231,8 @@ public record ServerSettings(
           clientId,
           externalIssuer,
           passwordIterations,
-          tokenCacheTtl);
+          tokenCacheTtl,
+          syncOutputs);
     }
   }
 

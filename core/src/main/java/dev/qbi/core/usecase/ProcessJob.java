@@ -88,7 +88,7 @@ public final class ProcessJob {
           new Transition(
               JobStatus.COMPLETE, clock.instant(), delivery.receiveCount(), outputKey, null));
       queue.acknowledge(delivery);
-      LOG.info("job {} complete after {} delivery(ies)", job.id(), delivery.receiveCount());
+      LOG.debug("job {} complete after {} delivery(ies)", job.id(), delivery.receiveCount());
       return Outcome.COMPLETED;
     } catch (Exception e) {
       return failAttempt(delivery, job, e);

@@ -39,6 +39,7 @@ public final class FilePayloadStore implements PayloadStore {
   private static final int MAX_KEY_CHARS = 512;
   private static final Pattern SEGMENT = Pattern.compile("[A-Za-z0-9_-][A-Za-z0-9._-]{0,127}");
 
+  private final boolean syncWrites;
   private final Path root;
   private final String baseUrl;
   private final UrlSigner signer;
@@ -49,6 +50,16 @@ public final class FilePayloadStore implements PayloadStore {
    *     http://127.0.0.1:8080}
    */
   public FilePayloadStore(Path root, URI publicBaseUrl, UrlSigner signer) {
+    this(root, publicBaseUrl, signer, true);
+  }
+
+  /**
+   * @param syncWrites fsync each output (and its directory) before {@link #put} returns, so it
+   *     survives power loss; without it an output survives a crash of this process (the write is
+   *     still atomic) but not of the machine
+   */
+  public FilePayloadStore(Path root, URI publicBaseUrl, UrlSigner signer, boolean syncWrites) {
+    this.syncWrites = syncWrites;
     this.root = Objects.requireNonNull(root, "root").toAbsolutePath().normalize();
     Objects.requireNonNull(publicBaseUrl, "publicBaseUrl");
     if (!publicBaseUrl.isAbsolute() || publicBaseUrl.getRawQuery() != null) {
@@ -111,7 +122,9 @@ public final class FilePayloadStore implements PayloadStore {
     Path target = pathOf(key);
     try {
       Path dir = target.getParent();
-      Files.createDirectories(dir);
+      if (!Files.isDirectory(dir)) {
+        Files.createDirectories(dir);
+      }
       Path temp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp");
       try {
         try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.WRITE)) {
@@ -119,7 +132,9 @@ public final class FilePayloadStore implements PayloadStore {
           while (buf.hasRemaining()) {
             ch.write(buf);
           }
-          ch.force(true);
+          if (syncWrites) {
+            ch.force(true);
+          }
         }
         try {
           Files.move(
@@ -130,7 +145,9 @@ public final class FilePayloadStore implements PayloadStore {
       } finally {
         Files.deleteIfExists(temp);
       }
-      syncDirectory(dir);
+      if (syncWrites) {
+        syncDirectory(dir);
+      }
     } catch (IOException e) {
       throw new StorageException("cannot write payload " + key, e);
     }

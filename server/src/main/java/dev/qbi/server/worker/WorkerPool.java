@@ -13,7 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -21,8 +21,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Workers that lease messages from the queue and process them. Each of {@code workers} receivers
- * leases up to {@code batchSize} messages at a time and processes them concurrently on virtual
- * threads, so storage round trips overlap and group commit has company.
+ * leases up to {@code batchSize} messages at a time and hands each to a virtual thread; a receiver
+ * leases again as soon as there is room (up to {@code 4 * batchSize} jobs in flight per receiver),
+ * so storage round trips overlap and group commits are shared.
  *
  * <p>On {@link #close()} the receivers stop leasing and in-flight jobs are given {@code grace} to
  * finish; anything unfinished keeps its lease and is delivered again after the visibility timeout,
@@ -31,6 +32,12 @@ import org.slf4j.LoggerFactory;
 public final class WorkerPool implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(WorkerPool.class);
   private static final Duration RECEIVE_WAIT = Duration.ofSeconds(5);
+
+  /**
+   * Jobs in flight per receiver, in batches: storage round trips, not CPU, bound a job's time, so
+   * several batches run at once and their writes share group commits.
+   */
+  private static final int IN_FLIGHT_PER_RECEIVER = 16;
 
   private final JobQueue queue;
   private final ProcessJob processJob;
@@ -41,6 +48,7 @@ public final class WorkerPool implements AutoCloseable {
   private final AtomicBoolean running = new AtomicBoolean();
   private final List<Thread> receivers = new ArrayList<>();
   private final ExecutorService processors = Executors.newVirtualThreadPerTaskExecutor();
+  private final Semaphore inFlight;
   private final Map<ProcessJob.Outcome, Counter> outcomes = new EnumMap<>(ProcessJob.Outcome.class);
   private final Timer processing;
 
@@ -61,6 +69,7 @@ public final class WorkerPool implements AutoCloseable {
     this.batchSize = batchSize;
     this.visibility = visibility;
     this.grace = grace;
+    this.inFlight = new Semaphore(IN_FLIGHT_PER_RECEIVER * batchSize * workers);
     for (ProcessJob.Outcome outcome : ProcessJob.Outcome.values()) {
       outcomes.put(
           outcome,
@@ -93,25 +102,30 @@ public final class WorkerPool implements AutoCloseable {
 
   private void receiveLoop() {
     while (running.get()) {
+      int slots = 0;
       try {
-        List<Delivery> batch = queue.receive(batchSize, visibility, RECEIVE_WAIT);
-        if (batch.isEmpty()) {
-          continue;
+        // lease only as many messages as there is room to run right now
+        inFlight.acquire();
+        slots = 1;
+        while (slots < batchSize && inFlight.tryAcquire()) {
+          slots++;
         }
-        List<Future<?>> inFlight = new ArrayList<>(batch.size());
+        List<Delivery> batch = queue.receive(slots, visibility, RECEIVE_WAIT);
         for (Delivery delivery : batch) {
-          inFlight.add(processors.submit(() -> processOne(delivery)));
-        }
-        for (Future<?> f : inFlight) {
-          f.get();
+          slots--;
+          processors.execute(
+              () -> {
+                try {
+                  processOne(delivery);
+                } finally {
+                  inFlight.release();
+                }
+              });
         }
       } catch (InterruptedException e) {
-        if (running.get()) {
-          LOG.warn("worker interrupted while running; stopping it");
-        }
         Thread.currentThread().interrupt();
         return;
-      } catch (Exception e) {
+      } catch (RuntimeException e) {
         // storage trouble: back off a little instead of spinning
         LOG.error("worker loop error: {}", e.toString());
         try {
@@ -120,6 +134,8 @@ public final class WorkerPool implements AutoCloseable {
           Thread.currentThread().interrupt();
           return;
         }
+      } finally {
+        inFlight.release(slots);
       }
     }
   }
