@@ -167,8 +167,18 @@ public final class IngestionServer implements AutoCloseable {
 
   public static IngestionServer start(ServerSettings settings, Clock clock) {
     IngestionServer server = new IngestionServer(settings, clock);
-    server.workers.start();
     server.web.start();
+    if (!server.web.isRunning()) {
+      // Helidon logs the cause (e.g. address in use) and returns without throwing
+      server.close();
+      throw new IllegalStateException(
+          "cannot listen on "
+              + server.settings.host()
+              + ":"
+              + server.settings.port()
+              + " (is the port in use?)");
+    }
+    server.workers.start();
     LOG.info("listening on {}", server.baseUrl());
     return server;
   }

@@ -27,7 +27,29 @@ public final class Main implements Runnable {
   }
 
   static int run(String... args) {
-    return new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true).execute(args);
+    return new CommandLine(new Main())
+        .setCaseInsensitiveEnumValuesAllowed(true)
+        .setExecutionExceptionHandler(Main::explain)
+        .execute(args);
+  }
+
+  /**
+   * A failure while running a command (bad configuration, port in use, unreadable data dir): one
+   * clear line, no stack trace; {@code INGEST_DEBUG=1} shows the trace.
+   */
+  private static int explain(
+      Exception e, CommandLine commandLine, CommandLine.ParseResult parseResult) {
+    StringBuilder message = new StringBuilder(String.valueOf(e.getMessage()));
+    for (Throwable cause = e.getCause(); cause != null; cause = cause.getCause()) {
+      if (cause.getMessage() != null && !message.toString().contains(cause.getMessage())) {
+        message.append(": ").append(cause.getMessage());
+      }
+    }
+    commandLine.getErr().println("ingest " + commandLine.getCommandName() + ": " + message);
+    if (System.getenv("INGEST_DEBUG") != null) {
+      e.printStackTrace(commandLine.getErr());
+    }
+    return e instanceof IllegalArgumentException ? 2 : 1;
   }
 
   @Override

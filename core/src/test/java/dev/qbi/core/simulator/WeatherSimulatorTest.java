@@ -176,4 +176,48 @@ class WeatherSimulatorTest {
         .hasMessageContaining("available: ")
         .hasMessageContaining("weather-simulator");
   }
+
+  private static JobHandler.Request requestWith(String payload) {
+    return new JobHandler.Request(
+        JobId.random(), new Owner("user-1"), payload.getBytes(StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void payload_with_simulate_failure_string_throws_illegal_state_with_that_message() {
+    WeatherSimulator simulator = new WeatherSimulator();
+
+    assertThatThrownBy(
+            () -> simulator.handle(requestWith("{\"a\":1, \"simulateFailure\" : \"e2e failure\"}")))
+        .isExactlyInstanceOf(IllegalStateException.class)
+        .hasMessage("e2e failure");
+  }
+
+  @Test
+  void simulate_failure_that_is_not_a_top_level_string_field_does_not_fail_the_job()
+      throws IOException {
+    WeatherSimulator simulator = new WeatherSimulator();
+
+    for (String payload :
+        List.of(
+            "{\"simulateFailure\":true}",
+            "{\"simulateFailure\":null}",
+            "{\"nested\":{\"simulateFailure\":\"x\"}}",
+            "[\"simulateFailure\"]",
+            "{\"note\":\"\\\"simulateFailure\\\" in a string\"}",
+            "\"simulateFailure\" not json")) {
+      assertThat(records(simulator.handle(requestWith(payload)))).as(payload).hasSize(99);
+    }
+  }
+
+  @Test
+  void failure_trigger_detection_does_not_parse_payloads_without_the_field_name() {
+    assertThat(
+            WeatherSimulator.requestedFailure("{not json at all".getBytes(StandardCharsets.UTF_8)))
+        .isEmpty();
+    assertThat(WeatherSimulator.requestedFailure(new byte[0])).isEmpty();
+    assertThat(
+            WeatherSimulator.requestedFailure(
+                "{\"simulateFailure\":\"boom\"}".getBytes(StandardCharsets.UTF_8)))
+        .contains("boom");
+  }
 }
