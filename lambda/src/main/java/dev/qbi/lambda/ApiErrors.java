@@ -1,13 +1,8 @@
 package dev.qbi.lambda;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
-import dev.qbi.core.error.ForbiddenException;
+import dev.qbi.core.api.ApiContract;
 import dev.qbi.core.error.IngestionException;
-import dev.qbi.core.error.InvalidRequestException;
-import dev.qbi.core.error.JobNotFoundException;
-import dev.qbi.core.error.PayloadTooLargeException;
-import dev.qbi.core.error.UnauthorizedException;
-import dev.qbi.core.error.UnsupportedMediaTypeException;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,38 +17,16 @@ public final class ApiErrors {
 
   private ApiErrors() {}
 
-  /** HTTP status for each kind of failure. */
-  public static int statusOf(IngestionException e) {
-    if (e instanceof UnauthorizedException) {
-      return 401;
-    } else if (e instanceof ForbiddenException) {
-      return 403;
-    } else if (e instanceof JobNotFoundException) {
-      return 404;
-    } else if (e instanceof PayloadTooLargeException) {
-      return 413;
-    } else if (e instanceof UnsupportedMediaTypeException) {
-      return 415;
-    } else if (e instanceof InvalidRequestException) {
-      return 400;
-    }
-    return 500;
-  }
-
   /** The response for any failure of a request (never rethrows: API Gateway would answer 500). */
   public static APIGatewayV2HTTPResponse toResponse(String route, RuntimeException e) {
     if (e instanceof IngestionException known) {
-      int status = statusOf(known);
+      int status = ApiContract.httpStatus(known);
       if (status >= 500) {
         LOG.error("{} failed: {}", route, known.toString());
-        return HttpJson.response(500, Map.of("message", "Internal server error"));
       }
-      if (known instanceof JobNotFoundException) {
-        return HttpJson.response(status, Map.of("Error Message", known.getMessage()));
-      }
-      return HttpJson.response(status, Map.of("message", known.getMessage()));
+      return HttpJson.response(status, ApiContract.errorBody(known));
     }
     LOG.error("{} failed", route, e);
-    return HttpJson.response(500, Map.of("message", "Internal server error"));
+    return HttpJson.response(500, Map.of("message", ApiContract.INTERNAL_ERROR));
   }
 }

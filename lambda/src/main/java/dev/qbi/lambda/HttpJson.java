@@ -5,9 +5,7 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.qbi.core.error.UnauthorizedException;
-import dev.qbi.core.job.Job;
 import dev.qbi.core.job.Owner;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 
@@ -64,18 +62,5 @@ final class HttpJson {
   static Optional<String> query(APIGatewayV2HTTPEvent event, String name) {
     Map<String, String> params = event == null ? null : event.getQueryStringParameters();
     return Optional.ofNullable(params).map(p -> p.get(name)).filter(v -> !v.isEmpty());
-  }
-
-  /** The status fields of one job, the same as the local server's (link added by the status). */
-  static Map<String, Object> describe(Job job) {
-    Map<String, Object> json = new LinkedHashMap<>();
-    json.put("jobStatus", job.status().wireName());
-    json.put("jobId", job.id().toString());
-    json.put("jobRequestId", job.id().toString());
-    json.put("submittedAt", job.submittedAt().toString());
-    json.put("updatedAt", job.updatedAt().toString());
-    json.put("attempts", job.attempts());
-    job.failure().ifPresent(error -> json.put("error", error));
-    return json;
   }
 }

@@ -5,6 +5,7 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import dev.qbi.aws.AwsClients;
+import dev.qbi.core.api.ApiContract;
 import dev.qbi.core.job.JobId;
 import dev.qbi.core.job.Owner;
 import dev.qbi.core.usecase.JobStatusQuery;
@@ -75,15 +76,7 @@ public final class JobStatusHandler
     try {
       Owner caller = HttpJson.owner(event);
       JobId id = JobId.parse(jobIdText(event));
-      JobStatusQuery.View view = query.status(caller, id);
-      Map<String, Object> json = HttpJson.describe(view.job());
-      view.downloadLink()
-          .ifPresent(
-              link -> {
-                json.put("jobProcessedPayload", link.toString());
-                json.put("jobProcessedPayloadLink", link.toString());
-              });
-      return HttpJson.response(200, json);
+      return HttpJson.response(200, ApiContract.status(query.status(caller, id)));
     } catch (RuntimeException e) {
       return ApiErrors.toResponse(ROUTE, e);
     }

@@ -5,15 +5,13 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import dev.qbi.aws.AwsClients;
+import dev.qbi.core.api.ApiContract;
 import dev.qbi.core.error.InvalidRequestException;
 import dev.qbi.core.job.Job;
 import dev.qbi.core.job.Owner;
 import dev.qbi.core.job.Page;
 import dev.qbi.core.usecase.ListJobs;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -61,12 +59,7 @@ public final class ListJobsHandler
               HttpJson.query(event, "status"),
               HttpJson.query(event, "limit").map(ListJobsHandler::parseLimit),
               HttpJson.query(event, "next"));
-      List<Map<String, Object>> jobs = new ArrayList<>();
-      page.items().forEach(job -> jobs.add(HttpJson.describe(job)));
-      Map<String, Object> json = new LinkedHashMap<>();
-      json.put("jobs", jobs);
-      page.next().ifPresent(next -> json.put("next", next));
-      return HttpJson.response(200, json);
+      return HttpJson.response(200, ApiContract.page(page));
     } catch (RuntimeException e) {
       return ApiErrors.toResponse(ROUTE, e);
     }

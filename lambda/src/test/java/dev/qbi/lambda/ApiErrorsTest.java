@@ -17,14 +17,18 @@ class ApiErrorsTest {
 
   @Test
   void each_failure_kind_has_the_local_servers_status() {
-    assertThat(ApiErrors.statusOf(new UnauthorizedException("x"))).isEqualTo(401);
-    assertThat(ApiErrors.statusOf(new ForbiddenException("x"))).isEqualTo(403);
-    assertThat(ApiErrors.statusOf(new JobNotFoundException("x"))).isEqualTo(404);
-    assertThat(ApiErrors.statusOf(new PayloadTooLargeException("x"))).isEqualTo(413);
-    assertThat(ApiErrors.statusOf(new UnsupportedMediaTypeException("x"))).isEqualTo(415);
-    assertThat(ApiErrors.statusOf(new InvalidRequestException("x"))).isEqualTo(400);
-    assertThat(ApiErrors.statusOf(new StorageException("x"))).isEqualTo(500);
-    assertThat(ApiErrors.statusOf(new IngestionException("x"))).isEqualTo(500);
+    assertThat(statusOf(new UnauthorizedException("x"))).isEqualTo(401);
+    assertThat(statusOf(new ForbiddenException("x"))).isEqualTo(403);
+    assertThat(statusOf(new JobNotFoundException("x"))).isEqualTo(404);
+    assertThat(statusOf(new PayloadTooLargeException("x"))).isEqualTo(413);
+    assertThat(statusOf(new UnsupportedMediaTypeException("x"))).isEqualTo(415);
+    assertThat(statusOf(new InvalidRequestException("x"))).isEqualTo(400);
+    assertThat(statusOf(new StorageException("x"))).isEqualTo(500);
+    assertThat(statusOf(new IngestionException("x"))).isEqualTo(500);
+  }
+
+  private static int statusOf(RuntimeException e) {
+    return ApiErrors.toResponse("GET /x", e).getStatusCode();
   }
 
   @Test

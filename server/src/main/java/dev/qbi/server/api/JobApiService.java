@@ -1,5 +1,6 @@
 package dev.qbi.server.api;
 
+import dev.qbi.core.api.ApiContract;
 import dev.qbi.core.auth.Principal;
 import dev.qbi.core.error.InvalidRequestException;
 import dev.qbi.core.error.PayloadTooLargeException;
@@ -20,9 +21,7 @@ import io.helidon.webserver.http.ServerResponse;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -81,15 +80,7 @@ public final class JobApiService implements HttpService {
   private void status(ServerRequest req, ServerResponse res) {
     Principal who = auth.authenticate(req);
     JobId id = JobId.parse(req.path().pathParameters().get("jobId"));
-    JobStatusQuery.View view = statusQuery.status(who.owner(), id);
-    Map<String, Object> json = describe(view.job());
-    view.downloadLink()
-        .ifPresent(
-            link -> {
-              json.put("jobProcessedPayload", link.toString());
-              json.put("jobProcessedPayloadLink", link.toString());
-            });
-    Json.send(res, 200, json);
+    Json.send(res, 200, ApiContract.status(statusQuery.status(who.owner(), id)));
   }
 
   private void list(ServerRequest req, ServerResponse res) {
@@ -100,25 +91,7 @@ public final class JobApiService implements HttpService {
             query(req, "status"),
             query(req, "limit").map(JobApiService::parseLimit),
             query(req, "next"));
-    List<Map<String, Object>> jobs = new ArrayList<>();
-    page.items().forEach(job -> jobs.add(describe(job)));
-    Map<String, Object> json = new LinkedHashMap<>();
-    json.put("jobs", jobs);
-    page.next().ifPresent(next -> json.put("next", next));
-    Json.send(res, 200, json);
-  }
-
-  /** The status fields of one job (the download link is only added by the status route). */
-  static Map<String, Object> describe(Job job) {
-    Map<String, Object> json = new LinkedHashMap<>();
-    json.put("jobStatus", job.status().wireName());
-    json.put("jobId", job.id().toString());
-    json.put("jobRequestId", job.id().toString());
-    json.put("submittedAt", job.submittedAt().toString());
-    json.put("updatedAt", job.updatedAt().toString());
-    json.put("attempts", job.attempts());
-    job.failure().ifPresent(error -> json.put("error", error));
-    return json;
+    Json.send(res, 200, ApiContract.page(page));
   }
 
   private static Optional<String> query(ServerRequest req, String name) {

@@ -1,0 +1,101 @@
+package dev.qbi.core.api;
+
+import dev.qbi.core.error.ForbiddenException;
+import dev.qbi.core.error.IngestionException;
+import dev.qbi.core.error.InvalidRequestException;
+import dev.qbi.core.error.JobNotFoundException;
+import dev.qbi.core.error.PayloadTooLargeException;
+import dev.qbi.core.error.UnauthorizedException;
+import dev.qbi.core.error.UnsupportedMediaTypeException;
+import dev.qbi.core.job.Job;
+import dev.qbi.core.job.Page;
+import dev.qbi.core.usecase.JobStatusQuery;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The response bodies and status codes of DESIGN.md §3, shared by both runtimes (the local server's
+ * routes and the Lambda handlers), so that the two cannot drift apart. Bodies are plain maps, ready
+ * for any JSON writer.
+ */
+public final class ApiContract {
+
+  /** The body of every 5xx: details go to the log, never to the client. */
+  public static final String INTERNAL_ERROR = "Internal server error";
+
+  private ApiContract() {}
+
+  /** HTTP status for each kind of failure; anything not a client mistake is a 500. */
+  public static int httpStatus(IngestionException e) {
+    if (e instanceof UnauthorizedException) {
+      return 401;
+    } else if (e instanceof ForbiddenException) {
+      return 403;
+    } else if (e instanceof JobNotFoundException) {
+      return 404;
+    } else if (e instanceof PayloadTooLargeException) {
+      return 413;
+    } else if (e instanceof UnsupportedMediaTypeException) {
+      return 415;
+    } else if (e instanceof InvalidRequestException) {
+      return 400;
+    }
+    return 500;
+  }
+
+  /**
+   * The error body: {@code {"message": ...}}, except the original system's {@code {"Error Message":
+   * ...}} for an unknown (or another user's) job, and a generic message for a 5xx.
+   */
+  public static Map<String, Object> errorBody(IngestionException e) {
+    int status = httpStatus(e);
+    if (status >= 500) {
+      return Map.of("message", INTERNAL_ERROR);
+    }
+    if (e instanceof JobNotFoundException) {
+      return Map.of("Error Message", e.getMessage());
+    }
+    return Map.of("message", e.getMessage());
+  }
+
+  /** The status fields of one job (as listed by {@code GET /jobs}). */
+  public static Map<String, Object> describe(Job job) {
+    Map<String, Object> json = new LinkedHashMap<>();
+    json.put("jobStatus", job.status().wireName());
+    json.put("jobId", job.id().toString());
+    json.put("jobRequestId", job.id().toString());
+    json.put("submittedAt", job.submittedAt().toString());
+    json.put("updatedAt", job.updatedAt().toString());
+    json.put("attempts", job.attempts());
+    job.failure().ifPresent(error -> json.put("error", error));
+    return json;
+  }
+
+  /**
+   * {@code GET /job-status/{id}}: the job's fields and, once complete, the download link under both
+   * names clients of the original use ({@code jobProcessedPayload} from its README, {@code
+   * jobProcessedPayloadLink} from its code).
+   */
+  public static Map<String, Object> status(JobStatusQuery.View view) {
+    Map<String, Object> json = describe(view.job());
+    view.downloadLink()
+        .ifPresent(
+            link -> {
+              json.put("jobProcessedPayload", link.toString());
+              json.put("jobProcessedPayloadLink", link.toString());
+            });
+    return json;
+  }
+
+  /** {@code GET /jobs}: {@code {"jobs": [...], "next": "..."}}, {@code next} only when more. */
+  public static Map<String, Object> page(Page<Job> page) {
+    List<Map<String, Object>> jobs = new ArrayList<>(page.items().size());
+    page.items().forEach(job -> jobs.add(describe(job)));
+    Map<String, Object> json = new LinkedHashMap<>();
+    json.put("jobs", jobs);
+    page.next().ifPresent(next -> json.put("next", next));
+    return json;
+  }
+}
