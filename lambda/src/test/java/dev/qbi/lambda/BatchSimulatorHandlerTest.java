@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.qbi.aws.S3PayloadStore;
-import dev.qbi.lambda.testing.LocalS3;
+import dev.qbi.aws.testing.LocalS3;
 import dev.qbi.lambda.testing.Repo;
 import dev.qbi.lambda.testing.TestAws;
 import dev.qbi.lambda.testing.TestContext;

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.qbi.lambda.testing.LocalS3;
+import dev.qbi.aws.testing.LocalS3;
 import dev.qbi.lambda.testing.Repo;
 import dev.qbi.lambda.testing.TestAws;
 import java.io.IOException;

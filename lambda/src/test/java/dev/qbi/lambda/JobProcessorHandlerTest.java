@@ -10,13 +10,13 @@ import dev.qbi.aws.AwsClients;
 import dev.qbi.aws.DynamoDbJobTable;
 import dev.qbi.aws.S3PayloadStore;
 import dev.qbi.aws.SqsJobQueue;
+import dev.qbi.aws.testing.LocalS3;
+import dev.qbi.aws.testing.LocalSqs;
 import dev.qbi.core.job.Job;
 import dev.qbi.core.job.JobId;
 import dev.qbi.core.job.JobStatus;
 import dev.qbi.core.usecase.InProcessJobExecutor;
 import dev.qbi.core.usecase.ProcessJob;
-import dev.qbi.lambda.testing.LocalS3;
-import dev.qbi.lambda.testing.LocalSqs;
 import dev.qbi.lambda.testing.Repo;
 import dev.qbi.lambda.testing.TestAws;
 import dev.qbi.lambda.testing.TestContext;
@@ -55,8 +55,8 @@ class JobProcessorHandlerTest {
   void setUp() {
     table = new DynamoDbJobTable(aws.dynamoDb(), TestAws.newJobTable());
     payloads = new S3PayloadStore(aws.s3(), aws.s3Presigner(), LocalS3.BUCKET);
-    queueUrl = LocalSqs.createQueue(aws.sqs(), "jobs");
-    dlqUrl = LocalSqs.createQueue(aws.sqs(), "jobs-dlq");
+    queueUrl = LocalSqs.shared().createQueue(aws.sqs(), "jobs");
+    dlqUrl = LocalSqs.shared().createQueue(aws.sqs(), "jobs-dlq");
     simulator = new InProcessSimulator(new BatchSimulatorHandler(payloads, null));
     handler =
         new JobProcessorHandler(

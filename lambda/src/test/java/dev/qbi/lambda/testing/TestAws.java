@@ -2,6 +2,9 @@ package dev.qbi.lambda.testing;
 
 import dev.qbi.aws.AwsClients;
 import dev.qbi.aws.DynamoDbJobTable;
+import dev.qbi.aws.testing.LocalDynamoDb;
+import dev.qbi.aws.testing.LocalS3;
+import dev.qbi.aws.testing.LocalSqs;
 import java.util.UUID;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
