@@ -72,25 +72,31 @@ public final class BenchCommand implements Callable<Integer> {
   /** Set when the JVM is shutting down (Ctrl-C, SIGTERM) while the benchmark runs. */
   private volatile boolean stopping;
 
-  @Option(names = "--jobs", defaultValue = "20000", description = "Jobs in the measured phase.")
+  @Option(
+      names = "--jobs",
+      defaultValue = "${env:INGEST_BENCH_JOBS:-20000}",
+      description = "Jobs in the measured phase (env INGEST_BENCH_JOBS).")
   int jobs;
 
   @Option(
       names = "--concurrency",
-      defaultValue = "50",
-      description = "Concurrent clients (virtual threads) submitting in the measured phase.")
+      defaultValue = "${env:INGEST_BENCH_CONCURRENCY:-50}",
+      description =
+          "Concurrent clients submitting in the measured phase (env INGEST_BENCH_CONCURRENCY).")
   int concurrency;
 
   @Option(
       names = "--warmup",
-      defaultValue = "1000",
-      description = "Jobs submitted and completed before measuring (not counted).")
+      defaultValue = "${env:INGEST_BENCH_WARMUP:-1000}",
+      description =
+          "Jobs submitted and completed before measuring, not counted (env INGEST_BENCH_WARMUP).")
   int warmup;
 
   @Option(
       names = "--idle-jobs",
-      defaultValue = "50",
-      description = "Sequential single jobs for the idle-server latency.")
+      defaultValue = "${env:INGEST_BENCH_IDLE_JOBS:-50}",
+      description =
+          "Sequential single jobs for the idle-server latency (env INGEST_BENCH_IDLE_JOBS).")
   int idleJobs;
 
   @Option(
@@ -116,9 +122,10 @@ public final class BenchCommand implements Callable<Integer> {
 
   @Option(
       names = "--timeout",
-      defaultValue = "PT5M",
+      defaultValue = "${env:INGEST_BENCH_TIMEOUT:-PT5M}",
       description =
-          "Limit of the measured phase (submits, completion, collection), ISO-8601 duration.")
+          "Limit of the measured phase (submits, completion, collection), ISO-8601 duration"
+              + " (env INGEST_BENCH_TIMEOUT).")
   Duration timeout;
 
   @Option(
