@@ -2,6 +2,8 @@ package dev.qbi.server.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.qbi.server.identity.CognitoClient;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -14,7 +16,6 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 
@@ -25,8 +26,6 @@ import java.util.OptionalLong;
 final class BenchClient implements AutoCloseable {
   static final ObjectMapper JSON = new ObjectMapper();
   private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
-  private static final String COGNITO_TARGET = "AWSCognitoIdentityProviderService.";
-  private static final String AMZ_JSON = "application/x-amz-json-1.1";
 
   private final URI base;
   private final HttpClient http;
@@ -61,48 +60,34 @@ final class BenchClient implements AutoCloseable {
   /** SignUp, AdminConfirmSignUp and InitiateAuth (USER_PASSWORD_AUTH); returns the IdToken. */
   String signUpAndLogin(String username, String password, String clientId, String poolId)
       throws IOException, InterruptedException, BenchFailure {
-    cognito(
-        "SignUp",
-        Map.of(
-            "ClientId",
-            clientId,
-            "Username",
-            username,
-            "Password",
-            password,
-            "UserAttributes",
-            List.of(Map.of("Name", "email", "Value", username))));
-    cognito("AdminConfirmSignUp", Map.of("UserPoolId", poolId, "Username", username));
-    JsonNode auth =
-        cognito(
-            "InitiateAuth",
-            Map.of(
-                "ClientId",
-                clientId,
-                "AuthFlow",
-                "USER_PASSWORD_AUTH",
-                "AuthParameters",
-                Map.of("USERNAME", username, "PASSWORD", password)));
-    String token = auth.path("AuthenticationResult").path("IdToken").asText("");
-    if (token.isEmpty()) {
-      throw new BenchFailure("InitiateAuth answered no IdToken");
+    CognitoClient cognito = new CognitoClient(base.toString());
+    try {
+      ObjectNode signUp =
+          CognitoClient.body()
+              .put("ClientId", clientId)
+              .put("Username", username)
+              .put("Password", password);
+      signUp.putArray("UserAttributes").addObject().put("Name", "email").put("Value", username);
+      cognito.call("SignUp", signUp);
+      cognito.call(
+          "AdminConfirmSignUp",
+          CognitoClient.body().put("UserPoolId", poolId).put("Username", username));
+      ObjectNode login =
+          CognitoClient.body().put("ClientId", clientId).put("AuthFlow", "USER_PASSWORD_AUTH");
+      login.putObject("AuthParameters").put("USERNAME", username).put("PASSWORD", password);
+      String token =
+          cognito
+              .call("InitiateAuth", login)
+              .path("AuthenticationResult")
+              .path("IdToken")
+              .asText("");
+      if (token.isEmpty()) {
+        throw new BenchFailure("InitiateAuth answered no IdToken");
+      }
+      return token;
+    } catch (CognitoClient.Failure e) {
+      throw new BenchFailure("signing in the benchmark user failed: " + e, e);
     }
-    return token;
-  }
-
-  private JsonNode cognito(String action, Map<String, ?> body)
-      throws IOException, InterruptedException, BenchFailure {
-    HttpResponse<String> res =
-        send(
-            HttpRequest.newBuilder(base.resolve("/"))
-                .header("X-Amz-Target", COGNITO_TARGET + action)
-                .header("Content-Type", AMZ_JSON)
-                .POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body))));
-    if (res.statusCode() != 200) {
-      throw new BenchFailure(
-          action + " answered HTTP " + res.statusCode() + ": " + abbreviate(res.body()));
-    }
-    return JSON.readTree(res.body());
   }
 
   /** The answer to one submit: the HTTP status and, for a 200, the job id (its MessageId). */

@@ -11,17 +11,17 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 
 /**
- * A minimal client of the Cognito user-pool JSON protocol for the CLI commands: works against the
- * local server and against real Cognito ({@code https://cognito-idp.REGION.amazonaws.com/}) for the
- * unauthenticated actions.
+ * A minimal client of the Cognito user-pool JSON protocol for the CLI commands and the benchmark:
+ * works against the local server and against real Cognito ({@code
+ * https://cognito-idp.REGION.amazonaws.com/}) for the unauthenticated actions.
  */
-final class CognitoClient {
+public final class CognitoClient {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final URI endpoint;
   private final HttpClient http;
 
-  CognitoClient(String endpoint) {
+  public CognitoClient(String endpoint) {
     URI uri = URI.create(endpoint.endsWith("/") ? endpoint : endpoint + "/");
     if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme())) {
       throw new IllegalArgumentException("endpoint must be an http(s) URL: " + endpoint);
@@ -30,7 +30,7 @@ final class CognitoClient {
     this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
   }
 
-  static ObjectNode body() {
+  public static ObjectNode body() {
     return JSON.createObjectNode();
   }
 
@@ -40,7 +40,8 @@ final class CognitoClient {
    * @throws Failure for a Cognito error answer, with its {@code __type} and message
    * @throws IOException when the endpoint cannot be reached or answers something else
    */
-  JsonNode call(String action, ObjectNode body) throws IOException, InterruptedException, Failure {
+  public JsonNode call(String action, ObjectNode body)
+      throws IOException, InterruptedException, Failure {
     HttpRequest request =
         HttpRequest.newBuilder(endpoint)
             .timeout(Duration.ofSeconds(30))
@@ -74,7 +75,7 @@ final class CognitoClient {
   }
 
   /** An error answer from the user pool. */
-  static final class Failure extends Exception {
+  public static final class Failure extends Exception {
     private static final long serialVersionUID = 1L;
     private final String type;
 
