@@ -146,7 +146,7 @@ public final class IngestionServer implements AutoCloseable {
     HttpRouting.Builder routing = HttpRouting.builder();
     ApiErrors.register(routing);
     routing.register(api);
-    routing.register(new DownloadService(signer, payloads, apiMetrics));
+    routing.register(new DownloadService(payloads, apiMetrics));
     routing.register(new ObservabilityService(registry, () -> !closed, queue::depth));
     identity.ifPresent(idp -> routing.register(CognitoService.create(idp)));
 

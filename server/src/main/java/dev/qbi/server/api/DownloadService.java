@@ -1,7 +1,6 @@
 package dev.qbi.server.api;
 
-import dev.qbi.core.port.PayloadStore;
-import dev.qbi.embedded.files.UrlSigner;
+import dev.qbi.embedded.files.FilePayloadStore;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
@@ -14,14 +13,12 @@ import java.util.Optional;
  * signature is the credential. A tampered or expired link gets 403 and no content.
  */
 public final class DownloadService implements HttpService {
-  static final String PREFIX = "/download/";
+  static final String PREFIX = FilePayloadStore.DOWNLOAD_PREFIX;
 
-  private final UrlSigner signer;
-  private final PayloadStore payloads;
+  private final FilePayloadStore payloads;
   private final ApiMetrics metrics;
 
-  public DownloadService(UrlSigner signer, PayloadStore payloads, ApiMetrics metrics) {
-    this.signer = signer;
+  public DownloadService(FilePayloadStore payloads, ApiMetrics metrics) {
     this.payloads = payloads;
     this.metrics = metrics;
   }
@@ -35,7 +32,7 @@ public final class DownloadService implements HttpService {
     String key = req.path().path().substring(PREFIX.length());
     String expires = param(req, "expires");
     String signature = param(req, "signature");
-    switch (signer.verify(key, expires, signature)) {
+    switch (payloads.verifyDownload(key, expires, signature)) {
       case EXPIRED -> Json.error(res, 403, "This download link has expired");
       case INVALID -> Json.error(res, 403, "This download link is not valid");
       case OK -> {
