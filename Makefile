@@ -5,11 +5,11 @@
 # to ARTIFACTS_DIR/lib/ (Lambda's Java runtime puts every jar under lib/ on the class path).
 # SAM's own Java/Maven builder cannot be used: it builds each CodeUri folder as a standalone Maven
 # project and breaks on a multi-module reactor with a parent POM.
-#   make lambda-jar            just build lambda/target/qbi-lambda.jar
+#   make lambda-jar            just build runtimes/lambda/target/qbi-runtime-lambda.jar
 SHELL := /bin/bash
-JAR := lambda/target/qbi-lambda.jar
+JAR := runtimes/lambda/target/qbi-runtime-lambda.jar
 FUNCTIONS := AuthorizerFunction JobProcessorFunction BatchSimulatorFunction JobStatusFunction ListJobsFunction
-SOURCES := $(shell find pom.xml core/pom.xml aws/pom.xml lambda/pom.xml core/src/main aws/src/main lambda/src/main -type f 2>/dev/null)
+SOURCES := $(shell find pom.xml core/pom.xml adapters/aws/pom.xml runtimes/lambda/pom.xml core/src/main adapters/aws/src/main runtimes/lambda/src/main -type f 2>/dev/null)
 
 .PHONY: lambda-jar $(addprefix build-,$(FUNCTIONS))
 
@@ -17,7 +17,7 @@ lambda-jar: $(JAR)
 
 $(JAR): $(SOURCES)
 	. scripts/jdk.sh && use_jdk make && require_maven make && \
-	  mvn -q -B -DskipTests -Dspotless.check.skip=true -pl lambda -am package
+	  mvn -q -B -DskipTests -Dspotless.check.skip=true -pl runtimes/lambda -am package
 	@test -f $@ || { echo "make: $@ was not built; the lambda module must shade its jar to that name" >&2; exit 1; }
 	@touch $@
 

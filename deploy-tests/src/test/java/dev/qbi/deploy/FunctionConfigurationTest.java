@@ -13,11 +13,11 @@ class FunctionConfigurationTest {
 
   private static final Set<String> HANDLERS =
       Set.of(
-          "dev.qbi.lambda.AuthorizerHandler",
-          "dev.qbi.lambda.JobProcessorHandler",
-          "dev.qbi.lambda.BatchSimulatorHandler",
-          "dev.qbi.lambda.JobStatusHandler",
-          "dev.qbi.lambda.ListJobsHandler");
+          "dev.qbi.runtime.lambda.AuthorizerHandler",
+          "dev.qbi.runtime.lambda.JobProcessorHandler",
+          "dev.qbi.runtime.lambda.BatchSimulatorHandler",
+          "dev.qbi.runtime.lambda.JobStatusHandler",
+          "dev.qbi.runtime.lambda.ListJobsHandler");
 
   private final SamTemplate template = Repo.template();
 
@@ -73,7 +73,7 @@ class FunctionConfigurationTest {
       assertThat(makefile).as("Makefile target for " + function).contains(function);
     }
     assertThat(makefile)
-        .contains("JAR := lambda/target/qbi-lambda.jar")
+        .contains("JAR := runtimes/lambda/target/qbi-runtime-lambda.jar")
         .contains("FUNCTIONS := " + String.join(" ", template.functionIds()))
         .contains("$(addprefix build-,$(FUNCTIONS)): $(JAR)")
         // Lambda's Java runtime puts the jars under lib/ on the class path
@@ -82,7 +82,8 @@ class FunctionConfigurationTest {
 
   @Test
   void every_handler_names_a_handle_request_method_of_a_class_listed_in_lambda_env_json() {
-    Pattern handler = Pattern.compile("dev\\.qbi\\.lambda\\.[A-Z][A-Za-z0-9]*::handleRequest");
+    Pattern handler =
+        Pattern.compile("dev\\.qbi\\.runtime\\.lambda\\.[A-Z][A-Za-z0-9]*::handleRequest");
     Map<String, List<String>> lambdaEnv = Repo.lambdaEnv();
     for (String function : template.functionIds()) {
       String value = (String) template.properties(function).get("Handler");

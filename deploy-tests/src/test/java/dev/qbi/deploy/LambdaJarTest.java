@@ -19,7 +19,7 @@ class LambdaJarTest {
   private static final long MAX_JAR_BYTES = 20L * 1000 * 1000;
 
   private final SamTemplate template = Repo.template();
-  private final Path jar = Repo.root().resolve("lambda/target/qbi-lambda.jar");
+  private final Path jar = Repo.root().resolve("runtimes/lambda/target/qbi-runtime-lambda.jar");
 
   @Test
   void every_template_handler_is_a_class_in_the_built_jar_with_handle_request() throws Exception {

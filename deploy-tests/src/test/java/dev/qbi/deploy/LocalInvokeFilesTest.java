@@ -18,11 +18,11 @@ class LocalInvokeFilesTest {
   /** The sample event of each handler (events/ is read by the handlers' tests as well). */
   static final Map<String, String> EVENTS =
       Map.of(
-          "dev.qbi.lambda.AuthorizerHandler", "events/authorizer.json",
-          "dev.qbi.lambda.JobProcessorHandler", "events/job-processor.json",
-          "dev.qbi.lambda.BatchSimulatorHandler", "events/batch-simulator.json",
-          "dev.qbi.lambda.JobStatusHandler", "events/job-status.json",
-          "dev.qbi.lambda.ListJobsHandler", "events/list-jobs.json");
+          "dev.qbi.runtime.lambda.AuthorizerHandler", "events/authorizer.json",
+          "dev.qbi.runtime.lambda.JobProcessorHandler", "events/job-processor.json",
+          "dev.qbi.runtime.lambda.BatchSimulatorHandler", "events/batch-simulator.json",
+          "dev.qbi.runtime.lambda.JobStatusHandler", "events/job-status.json",
+          "dev.qbi.runtime.lambda.ListJobsHandler", "events/list-jobs.json");
 
   private final SamTemplate template = Repo.template();
 
@@ -56,7 +56,7 @@ class LocalInvokeFilesTest {
 
   @Test
   void authorizer_event_is_an_http_api_request_authorizer_call_of_payload_format_1_0() {
-    JsonNode event = Repo.json(EVENTS.get("dev.qbi.lambda.AuthorizerHandler"));
+    JsonNode event = Repo.json(EVENTS.get("dev.qbi.runtime.lambda.AuthorizerHandler"));
     assertThat(event.path("version").asText()).isEqualTo("1.0");
     assertThat(event.path("type").asText()).isEqualTo("REQUEST");
     assertThat(event.path("methodArn").asText())
@@ -69,7 +69,8 @@ class LocalInvokeFilesTest {
 
   @Test
   void processor_event_is_an_sqs_batch_whose_messages_carry_the_owner_attribute() throws Exception {
-    JsonNode records = Repo.json(EVENTS.get("dev.qbi.lambda.JobProcessorHandler")).path("Records");
+    JsonNode records =
+        Repo.json(EVENTS.get("dev.qbi.runtime.lambda.JobProcessorHandler")).path("Records");
     assertThat(records.size()).isBetween(1, 10);
     for (JsonNode record : records) {
       assertThat(record.path("eventSource").asText()).isEqualTo("aws:sqs");
@@ -85,8 +86,8 @@ class LocalInvokeFilesTest {
   @Test
   void simulator_event_is_the_processors_request_naming_the_job_owner_and_payload()
       throws Exception {
-    // the shape of dev.qbi.aws.SimulatorProtocol.Request
-    JsonNode event = Repo.json(EVENTS.get("dev.qbi.lambda.BatchSimulatorHandler"));
+    // the shape of dev.qbi.adapters.aws.SimulatorProtocol.Request
+    JsonNode event = Repo.json(EVENTS.get("dev.qbi.runtime.lambda.BatchSimulatorHandler"));
     assertThat(fieldNames(event)).containsExactlyInAnyOrder("jobId", "owner", "payload");
     assertThat(event.path("jobId").asText()).matches(LOWERCASE_UUID);
     assertThat(event.path("owner").asText()).isNotBlank();
@@ -95,14 +96,14 @@ class LocalInvokeFilesTest {
 
   @Test
   void status_and_list_events_are_http_api_2_0_calls_with_the_authorizer_owner() {
-    JsonNode status = Repo.json(EVENTS.get("dev.qbi.lambda.JobStatusHandler"));
+    JsonNode status = Repo.json(EVENTS.get("dev.qbi.runtime.lambda.JobStatusHandler"));
     assertThat(status.path("version").asText()).isEqualTo("2.0");
     assertThat(status.path("routeKey").asText()).isEqualTo("GET /job-status/{jobId}");
     assertThat(status.path("pathParameters").path("jobId").asText()).matches(LOWERCASE_UUID);
     assertThat(status.path("rawPath").asText())
         .isEqualTo("/job-status/" + status.path("pathParameters").path("jobId").asText());
 
-    JsonNode list = Repo.json(EVENTS.get("dev.qbi.lambda.ListJobsHandler"));
+    JsonNode list = Repo.json(EVENTS.get("dev.qbi.runtime.lambda.ListJobsHandler"));
     assertThat(list.path("version").asText()).isEqualTo("2.0");
     assertThat(list.path("routeKey").asText()).isEqualTo("GET /jobs");
 

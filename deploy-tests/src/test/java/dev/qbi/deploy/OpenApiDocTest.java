@@ -65,7 +65,7 @@ class OpenApiDocTest {
   }
 
   private static String serverSources() throws IOException {
-    Path main = Repo.file("server/src/main/java");
+    Path main = Repo.file("runtimes/local/src/main/java");
     try (Stream<Path> files = Files.walk(main)) {
       return files
           .filter(p -> p.toString().endsWith(".java"))

@@ -1,7 +1,7 @@
 package dev.qbi.e2e;
 
-import dev.qbi.server.IngestionServer;
-import dev.qbi.server.ServerSettings;
+import dev.qbi.runtime.local.IngestionServer;
+import dev.qbi.runtime.local.ServerSettings;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;

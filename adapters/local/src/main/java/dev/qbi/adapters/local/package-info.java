@@ -1,0 +1,2 @@
+/** Local adapters of core's ports: SQLite queue and job table, file payload store. */
+package dev.qbi.adapters.local;

@@ -1,0 +1,215 @@
+package dev.qbi.adapters.local.sqlite;
+
+import dev.qbi.core.error.InvalidRequestException;
+import dev.qbi.core.job.Job;
+import dev.qbi.core.job.JobId;
+import dev.qbi.core.job.JobStatus;
+import dev.qbi.core.job.Owner;
+import dev.qbi.core.job.Page;
+import dev.qbi.core.port.JobTable;
+import java.nio.charset.StandardCharsets;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The job table in SQLite. Every state change is a conditional {@code UPDATE ... WHERE id = ? AND
+ * status = ?}; listings use a keyset cursor over {@code (submitted_at, id)}.
+ */
+public final class SqliteJobTable implements JobTable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(SqliteJobTable.class);
+
+  private static final String COLUMNS =
+      "id, owner, status, submitted_at, updated_at, attempts, payload_md5, output_key, error";
+  private static final String INSERT =
+      "INSERT INTO jobs (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
+  private static final String INSERT_IF_ABSENT = INSERT + " ON CONFLICT (id) DO NOTHING";
+  private static final String FIND = "SELECT " + COLUMNS + " FROM jobs WHERE id = ?";
+  private static final String TRANSITION =
+      "UPDATE jobs SET status = ?, updated_at = ?, attempts = ?, output_key = ?, error = ?"
+          + " WHERE id = ? AND status = ?";
+
+  /** {@code v1:<submitted_at nanos>:<job id>}, base64url without padding. */
+  private static final Pattern CURSOR =
+      Pattern.compile(
+          "v1:(-?[0-9]{1,19}):([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})");
+
+  private final SqliteDatabase db;
+
+  public SqliteJobTable(SqliteDatabase db) {
+    this.db = Objects.requireNonNull(db, "db");
+  }
+
+  @Override
+  public boolean insertIfAbsent(Job job) {
+    Objects.requireNonNull(job, "job");
+    return db.write(s -> bind(s.prepare(INSERT_IF_ABSENT), job).executeUpdate() == 1);
+  }
+
+  /** Inserts a new job in the caller's write; a duplicate id is an error. */
+  static void insert(Session s, Job job) throws SQLException {
+    bind(s.prepare(INSERT), job).executeUpdate();
+  }
+
+  private static PreparedStatement bind(PreparedStatement ps, Job job) throws SQLException {
+    ps.setString(1, job.id().toString());
+    ps.setString(2, job.owner().sub());
+    ps.setString(3, job.status().wireName());
+    ps.setLong(4, Times.toNanos(job.submittedAt()));
+    ps.setLong(5, Times.toNanos(job.updatedAt()));
+    ps.setInt(6, job.attempts());
+    ps.setString(7, job.payloadMd5());
+    ps.setString(8, job.outputKey());
+    ps.setString(9, job.error());
+    return ps;
+  }
+
+  @Override
+  public Optional<Job> find(JobId id) {
+    Objects.requireNonNull(id, "id");
+    return db.read(
+        s -> {
+          PreparedStatement ps = s.prepare(FIND);
+          ps.setString(1, id.toString());
+          try (ResultSet rs = ps.executeQuery()) {
+            return rs.next() ? Optional.of(job(rs)) : Optional.<Job>empty();
+          }
+        });
+  }
+
+  /**
+   * @throws IllegalStateException when {@code expected -> change.to()} is not an allowed transition
+   *     (so a terminal state never changes), or when more than one row changed
+   */
+  @Override
+  public boolean transition(JobId id, JobStatus expected, Transition change) {
+    Objects.requireNonNull(id, "id");
+    Objects.requireNonNull(expected, "expected");
+    Objects.requireNonNull(change, "change");
+    Objects.requireNonNull(change.to(), "change.to");
+    Objects.requireNonNull(change.at(), "change.at");
+    expected.checkTransitionTo(change.to());
+    boolean changed =
+        db.write(
+            s -> {
+              PreparedStatement ps = s.prepare(TRANSITION);
+              ps.setString(1, change.to().wireName());
+              ps.setLong(2, Times.toNanos(change.at()));
+              ps.setInt(3, change.attempts());
+              ps.setString(4, change.outputKey());
+              ps.setString(5, change.error());
+              ps.setString(6, id.toString());
+              ps.setString(7, expected.wireName());
+              int rows = ps.executeUpdate();
+              if (rows > 1) {
+                throw new IllegalStateException(rows + " job rows changed for id " + id);
+              }
+              return rows == 1;
+            });
+    if (changed) {
+      LOG.debug("job {} {} -> {}", id, expected.wireName(), change.to().wireName());
+    } else {
+      LOG.debug("job {} was not {}: transition skipped", id, expected.wireName());
+    }
+    return changed;
+  }
+
+  /**
+   * @throws InvalidRequestException for a cursor this table did not make, or a limit below 1
+   */
+  @Override
+  public Page<Job> listByOwner(
+      Owner owner, Optional<JobStatus> status, int limit, Optional<String> cursor) {
+    Objects.requireNonNull(owner, "owner");
+    Objects.requireNonNull(status, "status");
+    Objects.requireNonNull(cursor, "cursor");
+    if (limit < 1) {
+      throw new InvalidRequestException("limit must be at least 1");
+    }
+    Optional<Key> after = cursor.map(SqliteJobTable::decodeCursor);
+    StringBuilder sql = new StringBuilder("SELECT ").append(COLUMNS);
+    sql.append(" FROM jobs WHERE owner = ?");
+    status.ifPresent(x -> sql.append(" AND status = ?"));
+    after.ifPresent(x -> sql.append(" AND (submitted_at, id) < (?, ?)"));
+    sql.append(" ORDER BY submitted_at DESC, id DESC LIMIT ?");
+    List<Job> rows =
+        db.read(
+            s -> {
+              PreparedStatement ps = s.prepare(sql.toString());
+              int i = 1;
+              ps.setString(i++, owner.sub());
+              if (status.isPresent()) {
+                ps.setString(i++, status.get().wireName());
+              }
+              if (after.isPresent()) {
+                ps.setLong(i++, after.get().submittedAt());
+                ps.setString(i++, after.get().id());
+              }
+              ps.setLong(i, (long) limit + 1);
+              List<Job> out = new ArrayList<>();
+              try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                  out.add(job(rs));
+                }
+              }
+              return out;
+            });
+    if (rows.size() <= limit) {
+      return new Page<>(rows, Optional.empty());
+    }
+    List<Job> items = rows.subList(0, limit);
+    Job last = items.get(limit - 1);
+    return new Page<>(items, Optional.of(encodeCursor(last)));
+  }
+
+  private static Job job(ResultSet rs) throws SQLException {
+    String status = rs.getString(3);
+    return new Job(
+        new JobId(UUID.fromString(rs.getString(1))),
+        new Owner(rs.getString(2)),
+        JobStatus.fromWireName(status)
+            .orElseThrow(() -> new IllegalStateException("unknown job status in table: " + status)),
+        Times.fromNanos(rs.getLong(4)),
+        Times.fromNanos(rs.getLong(5)),
+        rs.getInt(6),
+        rs.getString(7),
+        rs.getString(8),
+        rs.getString(9));
+  }
+
+  private record Key(long submittedAt, String id) {}
+
+  private static String encodeCursor(Job last) {
+    String text = "v1:" + Times.toNanos(last.submittedAt()) + ":" + last.id();
+    return Base64.getUrlEncoder()
+        .withoutPadding()
+        .encodeToString(text.getBytes(StandardCharsets.US_ASCII));
+  }
+
+  private static Key decodeCursor(String cursor) {
+    try {
+      if (cursor.length() > 100) {
+        throw new IllegalArgumentException("too long");
+      }
+      String text = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.US_ASCII);
+      Matcher m = CURSOR.matcher(text);
+      if (!m.matches()) {
+        throw new IllegalArgumentException("not a cursor");
+      }
+      return new Key(Long.parseLong(m.group(1)), m.group(2));
+    } catch (IllegalArgumentException e) {
+      throw new InvalidRequestException("next is not a valid page token", e);
+    }
+  }
+}

@@ -1,2 +1,0 @@
-/** AWS Lambda handlers. */
-package dev.qbi.lambda;

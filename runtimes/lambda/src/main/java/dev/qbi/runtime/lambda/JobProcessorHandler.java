@@ -1,0 +1,174 @@
+package dev.qbi.runtime.lambda;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
+import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import dev.qbi.adapters.aws.AwsClients;
+import dev.qbi.adapters.aws.SqsJobQueue;
+import dev.qbi.core.job.Delivery;
+import dev.qbi.core.port.JobExecutor;
+import dev.qbi.core.port.JobQueue;
+import dev.qbi.core.port.JobTable;
+import dev.qbi.core.usecase.ProcessJob;
+import dev.qbi.core.usecase.ProcessJob.RetryPolicy;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/**
+ * The job processor: an SQS event (batch of up to 10) in, an {@link SQSBatchResponse} out, with
+ * {@code ReportBatchItemFailures}. Each message is one {@link Delivery} (owner from the {@code
+ * owner} message attribute, job id = the SQS {@code messageId}, receive count from {@code
+ * ApproximateReceiveCount}) handed to {@link ProcessJob} over the DynamoDB job table, with the
+ * batch-simulator function (synchronous invoke, {@link InvokeApiJobExecutor}) as the executor.
+ *
+ * <p>Per message: completed, already done (a redelivery of a finished job: the simulator is not run
+ * again) or dead-lettered on its last attempt (the job is {@code failed}, the message copied to
+ * {@code JOB_DLQ_URL}) → success, Lambda deletes it; a failed attempt to be retried, or anything
+ * that throws → its id in {@code batchItemFailures}, SQS delivers it again. See {@link
+ * BatchMessageQueue}.
+ */
+public final class JobProcessorHandler implements RequestHandler<SQSEvent, SQSBatchResponse> {
+
+  /** The environment variables this handler reads (see {@code lambda-env.json}). */
+  public static final List<String> ENV =
+      List.of(
+          "JOB_TABLE_NAME",
+          "JOB_QUEUE_URL",
+          "JOB_DLQ_URL",
+          "SIMULATOR_FUNCTION_NAME",
+          "MAX_RECEIVE_COUNT",
+          "JOB_RETENTION_DAYS",
+          "POWERTOOLS_SERVICE_NAME",
+          "POWERTOOLS_METRICS_NAMESPACE",
+          "POWERTOOLS_LOG_LEVEL");
+
+  /** Deliveries before a job fails, when {@code MAX_RECEIVE_COUNT} is not set. */
+  public static final int DEFAULT_MAX_RECEIVE_COUNT = 3;
+
+  private static final Logger LOG = LoggerFactory.getLogger(JobProcessorHandler.class);
+
+  private final JobTable table;
+  private final JobQueue queue;
+  private final JobExecutor executor;
+  private final Clock clock;
+  private final RetryPolicy retry;
+  private final JobMetrics metrics;
+
+  /** The Lambda runtime's entry: configuration from the environment, built once per container. */
+  public JobProcessorHandler() {
+    this(Env.system(ENV), AwsWiring.clients(), new PowertoolsJobMetrics());
+  }
+
+  JobProcessorHandler(Env env, AwsClients aws, JobMetrics metrics) {
+    this(
+        AwsWiring.jobTableWithRetention(env, aws),
+        new SqsJobQueue(aws.sqs(), env.required("JOB_QUEUE_URL"), env.required("JOB_DLQ_URL")),
+        InvokeApiJobExecutor.create(aws.region(), env.required("SIMULATOR_FUNCTION_NAME")),
+        Clock.systemUTC(),
+        retryPolicy(env),
+        metrics);
+  }
+
+  JobProcessorHandler(
+      JobTable table,
+      JobQueue queue,
+      JobExecutor executor,
+      Clock clock,
+      RetryPolicy retry,
+      JobMetrics metrics) {
+    this.table = Objects.requireNonNull(table, "table");
+    this.queue = Objects.requireNonNull(queue, "queue");
+    this.executor = Objects.requireNonNull(executor, "executor");
+    this.clock = Objects.requireNonNull(clock, "clock");
+    this.retry = Objects.requireNonNull(retry, "retry");
+    this.metrics = Objects.requireNonNull(metrics, "metrics");
+  }
+
+  static RetryPolicy retryPolicy(Env env) {
+    long max = env.number("MAX_RECEIVE_COUNT", DEFAULT_MAX_RECEIVE_COUNT);
+    if (max < 1 || max > 1000) {
+      throw new IllegalStateException("MAX_RECEIVE_COUNT must be in 1..1000, was " + max);
+    }
+    RetryPolicy defaults = RetryPolicy.DEFAULT;
+    return new RetryPolicy((int) max, defaults.baseDelay(), defaults.maxDelay());
+  }
+
+  @Override
+  public SQSBatchResponse handleRequest(SQSEvent event, Context context) {
+    return Observability.withLogging(context, () -> process(event));
+  }
+
+  SQSBatchResponse process(SQSEvent event) {
+    List<SQSBatchResponse.BatchItemFailure> failures = new ArrayList<>();
+    List<SQSEvent.SQSMessage> records =
+        event == null || event.getRecords() == null ? List.of() : event.getRecords();
+    try {
+      for (SQSEvent.SQSMessage message : records) {
+        if (!processOne(message)) {
+          failures.add(
+              SQSBatchResponse.BatchItemFailure.builder()
+                  .withItemIdentifier(message.getMessageId())
+                  .build());
+        }
+      }
+    } finally {
+      metrics.flush();
+    }
+    LOG.info("batch of {} message(s): {} to be retried", records.size(), failures.size());
+    return SQSBatchResponse.builder().withBatchItemFailures(failures).build();
+  }
+
+  /**
+   * @return true when the message is done with (Lambda may delete it)
+   */
+  private boolean processOne(SQSEvent.SQSMessage message) {
+    MDC.put("messageId", String.valueOf(message.getMessageId()));
+    try {
+      Delivery delivery = delivery(message);
+      MDC.put("jobId", delivery.message().jobId().toString());
+      BatchMessageQueue decisions = new BatchMessageQueue(queue);
+      ProcessJob.Outcome outcome =
+          new ProcessJob(table, decisions, executor, clock, retry).process(delivery);
+      metrics.record(outcome);
+      BatchMessageQueue.Decision decision = decisions.decision();
+      LOG.info("job {}: {} ({})", delivery.message().jobId(), outcome, decision);
+      return !decision.reportAsFailure();
+    } catch (RuntimeException e) {
+      metrics.record(null);
+      LOG.error("message {} could not be processed", message.getMessageId(), e);
+      return false;
+    } finally {
+      MDC.remove("jobId");
+      MDC.remove("messageId");
+    }
+  }
+
+  /** The core's view of one SQS record of the event. */
+  static Delivery delivery(SQSEvent.SQSMessage message) {
+    Map<String, String> custom = new HashMap<>();
+    if (message.getMessageAttributes() != null) {
+      message
+          .getMessageAttributes()
+          .forEach(
+              (name, value) -> {
+                if (value != null && value.getStringValue() != null) {
+                  custom.put(name, value.getStringValue());
+                }
+              });
+    }
+    return SqsJobQueue.toDelivery(
+        message.getMessageId(),
+        message.getReceiptHandle(),
+        message.getBody(),
+        message.getAttributes(),
+        custom);
+  }
+}

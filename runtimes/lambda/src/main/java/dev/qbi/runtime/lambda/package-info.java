@@ -1,0 +1,2 @@
+/** AWS Lambda handlers. */
+package dev.qbi.runtime.lambda;

@@ -1,0 +1,63 @@
+package dev.qbi.runtime.lambda;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.qbi.core.usecase.ProcessJob;
+import java.lang.reflect.Proxy;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import software.amazon.lambda.powertools.metrics.Metrics;
+
+class PowertoolsJobMetricsTest {
+
+  private final Map<String, Double> added = new LinkedHashMap<>();
+  private final List<String> calls = new ArrayList<>();
+  private final Metrics recording =
+      (Metrics)
+          Proxy.newProxyInstance(
+              Metrics.class.getClassLoader(),
+              new Class<?>[] {Metrics.class},
+              (proxy, method, args) -> {
+                calls.add(method.getName());
+                if (method.getName().equals("addMetric")) {
+                  added.put((String) args[0], (Double) args[1]);
+                }
+                return null;
+              });
+
+  @Test
+  void an_invocations_outcomes_are_published_as_counts_zeros_included() {
+    PowertoolsJobMetrics metrics = new PowertoolsJobMetrics(recording);
+    metrics.record(ProcessJob.Outcome.COMPLETED);
+    metrics.record(ProcessJob.Outcome.COMPLETED);
+    metrics.record(ProcessJob.Outcome.RETRY_SCHEDULED);
+    metrics.record(null);
+
+    metrics.flush();
+
+    assertThat(added)
+        .containsExactlyInAnyOrderEntriesOf(
+            Map.of(
+                "JobsCompleted", 2.0,
+                "JobsFailed", 0.0,
+                "JobsRetried", 1.0,
+                "JobsDuplicate", 0.0,
+                "MessagesErrored", 1.0));
+    assertThat(calls).last().isEqualTo("flush");
+  }
+
+  @Test
+  void counts_start_over_after_a_flush() {
+    PowertoolsJobMetrics metrics = new PowertoolsJobMetrics(recording);
+    metrics.record(ProcessJob.Outcome.FAILED);
+    metrics.flush();
+    added.clear();
+
+    metrics.flush();
+
+    assertThat(added.get("JobsFailed")).isZero();
+  }
+}

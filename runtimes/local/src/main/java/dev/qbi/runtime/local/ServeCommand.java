@@ -1,0 +1,170 @@
+package dev.qbi.runtime.local;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code ingest serve}: the whole local stack in this JVM. */
+@Command(
+    name = "serve",
+    mixinStandardHelpOptions = true,
+    description = "Run the local stack: HTTP API, identity provider, durable queue and workers.",
+    showDefaultValues = true)
+public final class ServeCommand implements Callable<Integer> {
+
+  @Option(
+      names = "--host",
+      defaultValue = "${env:INGEST_HOST:-127.0.0.1}",
+      description = "Address to bind (env INGEST_HOST). Loopback by default.")
+  String host;
+
+  @Option(
+      names = "--port",
+      defaultValue = "${env:INGEST_PORT:-8080}",
+      description = "Port to listen on; 0 picks a free one (env INGEST_PORT).")
+  int port;
+
+  @Option(
+      names = "--public-url",
+      defaultValue = "${env:INGEST_PUBLIC_URL}",
+      description =
+          "Base URL clients reach the server at, used for download links and the "
+              + "token issuer; default http://HOST:PORT (env INGEST_PUBLIC_URL).")
+  String publicUrl;
+
+  @Option(
+      names = "--data-dir",
+      defaultValue = "${env:INGEST_DATA_DIR:-./data}",
+      description = "Where the database, outputs and keys live (env INGEST_DATA_DIR).")
+  Path dataDir;
+
+  @Option(
+      names = "--workers",
+      defaultValue = "${env:INGEST_WORKERS:-0}",
+      description = "Queue receivers; 0 = number of CPUs (env INGEST_WORKERS).")
+  int workers;
+
+  @Option(
+      names = "--batch-size",
+      defaultValue = "${env:INGEST_BATCH_SIZE:-10}",
+      description = "Messages each receiver leases at once (env INGEST_BATCH_SIZE).")
+  int batchSize;
+
+  @Option(
+      names = "--max-body-bytes",
+      defaultValue = "${env:INGEST_MAX_BODY_BYTES:-262144}",
+      description = "Largest accepted job request body (env INGEST_MAX_BODY_BYTES).")
+  int maxBodyBytes;
+
+  @Option(
+      names = "--link-ttl",
+      defaultValue = "${env:INGEST_LINK_TTL:-PT1H}",
+      description = "Lifetime of download links, ISO-8601 duration (env INGEST_LINK_TTL).")
+  Duration linkTtl;
+
+  @Option(
+      names = "--visibility-timeout",
+      defaultValue = "${env:INGEST_VISIBILITY_TIMEOUT:-PT30S}",
+      description =
+          "Lease on a received message before it is delivered again "
+              + "(env INGEST_VISIBILITY_TIMEOUT).")
+  Duration visibilityTimeout;
+
+  @Option(
+      names = "--max-receive-count",
+      defaultValue = "${env:INGEST_MAX_RECEIVE_COUNT:-3}",
+      description =
+          "Deliveries before a job fails and its message is dead-lettered "
+              + "(env INGEST_MAX_RECEIVE_COUNT).")
+  int maxReceiveCount;
+
+  @Option(
+      names = "--retry-delay",
+      defaultValue = "${env:INGEST_RETRY_DELAY:-PT1S}",
+      description =
+          "First retry delay after a failed attempt, doubled per attempt "
+              + "(env INGEST_RETRY_DELAY).")
+  Duration retryDelay;
+
+  @Option(
+      names = "--job-handler",
+      defaultValue = "${env:INGEST_JOB_HANDLER:-weather-simulator}",
+      description = "Business logic to run, by name (env INGEST_JOB_HANDLER).")
+  String jobHandler;
+
+  @Option(
+      names = "--pool-id",
+      defaultValue = "${env:INGEST_POOL_ID:-local_ingestion}",
+      description = "User pool id of the local identity provider (env INGEST_POOL_ID).")
+  String poolId;
+
+  @Option(
+      names = "--client-id",
+      defaultValue = "${env:INGEST_CLIENT_ID:-ingestion-local-client}",
+      description = "App client id tokens must be issued for (env INGEST_CLIENT_ID).")
+  String clientId;
+
+  @Option(
+      names = "--issuer",
+      defaultValue = "${env:INGEST_ISSUER}",
+      description =
+          "Trust this external issuer (e.g. https://cognito-idp.REGION.amazonaws.com/"
+              + "POOL) instead of running the local identity provider (env INGEST_ISSUER).")
+  String issuer;
+
+  @Option(
+      names = "--sync-outputs",
+      defaultValue = "${env:INGEST_SYNC_OUTPUTS:-false}",
+      description =
+          "fsync each job output before marking the job complete, so outputs survive power loss,"
+              + " at a cost in throughput (env INGEST_SYNC_OUTPUTS).")
+  boolean syncOutputs;
+
+  @Option(
+      names = "--log-format",
+      defaultValue = "${env:INGEST_LOG_FORMAT:-text}",
+      description = "text or json (env INGEST_LOG_FORMAT).")
+  String logFormat;
+
+  @Override
+  public Integer call() throws InterruptedException {
+    Logging.configure(logFormat);
+    ServerSettings.Builder b =
+        ServerSettings.builder(dataDir)
+            .host(host)
+            .port(port)
+            .publicUrl(Optional.ofNullable(publicUrl).filter(s -> !s.isBlank()).map(URI::create))
+            .batchSize(batchSize)
+            .maxBodyBytes(maxBodyBytes)
+            .linkTtl(linkTtl)
+            .visibilityTimeout(visibilityTimeout)
+            .maxReceiveCount(maxReceiveCount)
+            .retryBaseDelay(retryDelay)
+            .jobHandler(jobHandler)
+            .poolId(poolId)
+            .clientId(clientId)
+            .externalIssuer(Optional.ofNullable(issuer).filter(s -> !s.isBlank()))
+            .syncOutputs(syncOutputs);
+    if (workers > 0) {
+      b.workers(workers);
+    }
+    IngestionServer server = IngestionServer.start(b.build());
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  server.close();
+                  stopped.countDown();
+                },
+                "shutdown"));
+    Banner.print(System.out, server);
+    stopped.await();
+    return 0;
+  }
+}

@@ -1,0 +1,256 @@
+package dev.qbi.runtime.local;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Everything the local runtime is configured with. Only the entry point ({@link ServeCommand})
+ * reads flags and environment variables; tests build this record directly.
+ *
+ * @param publicUrl base of download links and of the local token issuer; empty = {@code
+ *     http://host:port}
+ * @param syncOutputs fsync every output file before the job is marked complete (survives power
+ *     loss); off, outputs survive a crash of the process but not of the machine
+ * @param externalIssuer trust this issuer (e.g. a Cognito user pool URL) instead of running the
+ *     local identity provider
+ */
+public record ServerSettings(
+    String host,
+    int port,
+    Optional<URI> publicUrl,
+    Path dataDir,
+    int workers,
+    int batchSize,
+    int maxBodyBytes,
+    Duration linkTtl,
+    Duration visibilityTimeout,
+    int maxReceiveCount,
+    Duration retryBaseDelay,
+    Duration retryMaxDelay,
+    Duration shutdownGrace,
+    String jobHandler,
+    String poolId,
+    String clientId,
+    Optional<String> externalIssuer,
+    int passwordIterations,
+    Duration tokenCacheTtl,
+    boolean syncOutputs) {
+
+  public static final String DEFAULT_POOL_ID = "local_ingestion";
+  public static final String DEFAULT_CLIENT_ID = "ingestion-local-client";
+
+  public ServerSettings {
+    Objects.requireNonNull(host, "host");
+    Objects.requireNonNull(dataDir, "dataDir");
+    if (port < 0 || port > 65535) {
+      throw new IllegalArgumentException("port must be 0..65535");
+    }
+    if (workers < 1) {
+      throw new IllegalArgumentException("workers must be >= 1");
+    }
+    if (maxReceiveCount < 1) {
+      throw new IllegalArgumentException("max receive count must be >= 1");
+    }
+  }
+
+  /** A builder holding the defaults of DESIGN.md §6. */
+  public static Builder builder(Path dataDir) {
+    return new Builder().dataDir(dataDir);
+  }
+
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.host = host;
+    b.port = port;
+    b.publicUrl = publicUrl;
+    b.dataDir = dataDir;
+    b.workers = workers;
+    b.batchSize = batchSize;
+    b.maxBodyBytes = maxBodyBytes;
+    b.linkTtl = linkTtl;
+    b.visibilityTimeout = visibilityTimeout;
+    b.maxReceiveCount = maxReceiveCount;
+    b.retryBaseDelay = retryBaseDelay;
+    b.retryMaxDelay = retryMaxDelay;
+    b.shutdownGrace = shutdownGrace;
+    b.jobHandler = jobHandler;
+    b.poolId = poolId;
+    b.clientId = clientId;
+    b.externalIssuer = externalIssuer;
+    b.passwordIterations = passwordIterations;
+    b.tokenCacheTtl = tokenCacheTtl;
+    b.syncOutputs = syncOutputs;
+    return b;
+  }
+
+  /** Fluent construction; every field starts at its default. */
+  public static final class Builder {
+    private String host = "127.0.0.1";
+    private int port = 8080;
+    private Optional<URI> publicUrl = Optional.empty();
+    private Path dataDir = null;
+    private int workers = Runtime.getRuntime().availableProcessors();
+    private int batchSize = 10;
+    private int maxBodyBytes = 256 * 1024;
+    private Duration linkTtl = Duration.ofHours(1);
+    private Duration visibilityTimeout = Duration.ofSeconds(30);
+    private int maxReceiveCount = 3;
+    private Duration retryBaseDelay = Duration.ofSeconds(1);
+    private Duration retryMaxDelay = Duration.ofSeconds(60);
+    private Duration shutdownGrace = Duration.ofSeconds(20);
+    private String jobHandler = "weather-simulator";
+    private String poolId = DEFAULT_POOL_ID;
+    private String clientId = DEFAULT_CLIENT_ID;
+    private Optional<String> externalIssuer = Optional.empty();
+    private int passwordIterations = 210_000;
+    private Duration tokenCacheTtl = Duration.ofSeconds(60);
+    private boolean syncOutputs = false;
+
+    private Builder() {}
+
+    public Builder host(String value) {
+      this.host = value;
+      return this;
+    }
+
+    public Builder port(int value) {
+      this.port = value;
+      return this;
+    }
+
+    public Builder publicUrl(Optional<URI> value) {
+      this.publicUrl = value;
+      return this;
+    }
+
+    public Builder dataDir(Path value) {
+      this.dataDir = value;
+      return this;
+    }
+
+    public Builder workers(int value) {
+      this.workers = value;
+      return this;
+    }
+
+    public Builder batchSize(int value) {
+      this.batchSize = value;
+      return this;
+    }
+
+    public Builder maxBodyBytes(int value) {
+      this.maxBodyBytes = value;
+      return this;
+    }
+
+    public Builder linkTtl(Duration value) {
+      this.linkTtl = value;
+      return this;
+    }
+
+    public Builder visibilityTimeout(Duration value) {
+      this.visibilityTimeout = value;
+      return this;
+    }
+
+    public Builder maxReceiveCount(int value) {
+      this.maxReceiveCount = value;
+      return this;
+    }
+
+    public Builder retryBaseDelay(Duration value) {
+      this.retryBaseDelay = value;
+      return this;
+    }
+
+    public Builder retryMaxDelay(Duration value) {
+      this.retryMaxDelay = value;
+      return this;
+    }
+
+    public Builder shutdownGrace(Duration value) {
+      this.shutdownGrace = value;
+      return this;
+    }
+
+    public Builder jobHandler(String value) {
+      this.jobHandler = value;
+      return this;
+    }
+
+    public Builder poolId(String value) {
+      this.poolId = value;
+      return this;
+    }
+
+    public Builder clientId(String value) {
+      this.clientId = value;
+      return this;
+    }
+
+    public Builder externalIssuer(Optional<String> value) {
+      this.externalIssuer = value;
+      return this;
+    }
+
+    public Builder passwordIterations(int value) {
+      this.passwordIterations = value;
+      return this;
+    }
+
+    public Builder tokenCacheTtl(Duration value) {
+      this.tokenCacheTtl = value;
+      return this;
+    }
+
+    public Builder syncOutputs(boolean value) {
+      this.syncOutputs = value;
+      return this;
+    }
+
+    public ServerSettings build() {
+      return new ServerSettings(
+          host,
+          port,
+          publicUrl,
+          dataDir,
+          workers,
+          batchSize,
+          maxBodyBytes,
+          linkTtl,
+          visibilityTimeout,
+          maxReceiveCount,
+          retryBaseDelay,
+          retryMaxDelay,
+          shutdownGrace,
+          jobHandler,
+          poolId,
+          clientId,
+          externalIssuer,
+          passwordIterations,
+          tokenCacheTtl,
+          syncOutputs);
+    }
+  }
+
+  /** The base URL clients use: {@code --public-url}, or {@code http://host:port}. */
+  public URI baseUrl() {
+    return publicUrl.orElseGet(() -> URI.create("http://" + hostForUrl() + ":" + port));
+  }
+
+  private String hostForUrl() {
+    if (host.equals("0.0.0.0") || host.equals("::")) {
+      return "127.0.0.1";
+    }
+    return host.contains(":") ? "[" + host + "]" : host;
+  }
+
+  /** The local identity provider's issuer: {@code <base url>/<pool id>}. */
+  public String localIssuer() {
+    String base = baseUrl().toString();
+    return (base.endsWith("/") ? base.substring(0, base.length() - 1) : base) + "/" + poolId;
+  }
+}

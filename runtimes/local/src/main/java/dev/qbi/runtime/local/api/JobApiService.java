@@ -1,0 +1,156 @@
+package dev.qbi.runtime.local.api;
+
+import dev.qbi.core.api.ApiContract;
+import dev.qbi.core.auth.Principal;
+import dev.qbi.core.error.InvalidRequestException;
+import dev.qbi.core.error.PayloadTooLargeException;
+import dev.qbi.core.error.UnsupportedMediaTypeException;
+import dev.qbi.core.job.Job;
+import dev.qbi.core.job.JobId;
+import dev.qbi.core.job.Page;
+import dev.qbi.core.usecase.JobStatusQuery;
+import dev.qbi.core.usecase.ListJobs;
+import dev.qbi.core.usecase.SubmitJob;
+import io.helidon.common.media.type.MediaTypes;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.HttpMediaType;
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.HttpService;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/**
+ * The job API of DESIGN.md §3: submit, status, list. Thin: parse, call a use case, map the result.
+ */
+public final class JobApiService implements HttpService {
+
+  private final Authenticator auth;
+  private final SubmitJob submitJob;
+  private final JobStatusQuery statusQuery;
+  private final ListJobs listJobs;
+  private final ApiMetrics metrics;
+
+  public JobApiService(
+      Authenticator auth,
+      SubmitJob submitJob,
+      JobStatusQuery statusQuery,
+      ListJobs listJobs,
+      ApiMetrics metrics) {
+    this.auth = auth;
+    this.submitJob = submitJob;
+    this.statusQuery = statusQuery;
+    this.listJobs = listJobs;
+    this.metrics = metrics;
+  }
+
+  @Override
+  public void routing(HttpRules rules) {
+    rules
+        .post("/submit-job-request", this::submit)
+        .get("/job-status/{jobId}", this::status)
+        .get("/jobs", this::list);
+  }
+
+  private void submit(ServerRequest req, ServerResponse res) {
+    Principal who = auth.authenticate(req);
+    requireJsonContentType(req);
+    byte[] body = readBounded(req, submitJob.maxBodyBytes());
+    SubmitJob.Receipt receipt = submitJob.submit(who.owner(), body);
+    metrics.submitted();
+    if (acceptsJsonOnly(req)) {
+      Map<String, Object> json = new LinkedHashMap<>();
+      json.put("MessageId", receipt.messageId().toString());
+      json.put("MD5OfMessageBody", receipt.md5OfMessageBody());
+      json.put("RequestId", receipt.requestId());
+      Json.send(res, 200, json);
+      return;
+    }
+    res.header(HeaderNames.CONTENT_TYPE, "text/xml");
+    res.send(SendMessageResponseXml.render(receipt));
+  }
+
+  private void status(ServerRequest req, ServerResponse res) {
+    Principal who = auth.authenticate(req);
+    JobId id = JobId.parse(req.path().pathParameters().get("jobId"));
+    Json.send(res, 200, ApiContract.status(statusQuery.status(who.owner(), id)));
+  }
+
+  private void list(ServerRequest req, ServerResponse res) {
+    Principal who = auth.authenticate(req);
+    Page<Job> page =
+        listJobs.list(
+            who.owner(),
+            query(req, "status"),
+            query(req, "limit").map(JobApiService::parseLimit),
+            query(req, "next"));
+    Json.send(res, 200, ApiContract.page(page));
+  }
+
+  private static Optional<String> query(ServerRequest req, String name) {
+    return req.query().contains(name)
+        ? Optional.of(req.query().get(name)).filter(v -> !v.isEmpty())
+        : Optional.empty();
+  }
+
+  private static Integer parseLimit(String text) {
+    try {
+      return Integer.valueOf(text);
+    } catch (NumberFormatException e) {
+      throw new InvalidRequestException("limit must be a number");
+    }
+  }
+
+  /** 415 when the client says what it sends and it is not JSON; no header means "can't tell". */
+  private static void requireJsonContentType(ServerRequest req) {
+    Optional<HttpMediaType> type = req.headers().contentType();
+    if (type.isEmpty()) {
+      return;
+    }
+    String subtype = type.get().mediaType().subtype().toLowerCase(Locale.ROOT);
+    String main = type.get().mediaType().type().toLowerCase(Locale.ROOT);
+    boolean json =
+        main.equals("application") && (subtype.equals("json") || subtype.endsWith("+json"));
+    if (!json) {
+      throw new UnsupportedMediaTypeException(
+          "Content-Type must be application/json, not " + type.get().mediaType().text());
+    }
+  }
+
+  /** SendMessageResponse as XML (the original), or the same fields as JSON when preferred. */
+  private static boolean acceptsJsonOnly(ServerRequest req) {
+    return req.headers().contains(HeaderNames.ACCEPT)
+        && req.headers()
+            .bestAccepted(MediaTypes.TEXT_XML, MediaTypes.APPLICATION_JSON)
+            .filter(MediaTypes.APPLICATION_JSON::equals)
+            .isPresent();
+  }
+
+  /** Reads the body, refusing (413) as soon as it is over the limit. */
+  static byte[] readBounded(ServerRequest req, int limit) {
+    OptionalLong declared = req.headers().contentLength();
+    if (declared.isPresent() && declared.getAsLong() > limit) {
+      throw new PayloadTooLargeException(
+          "Request body is " + declared.getAsLong() + " bytes; the limit is " + limit);
+    }
+    if (!req.content().hasEntity()) {
+      return new byte[0];
+    }
+    try (InputStream in = req.content().inputStream()) {
+      byte[] body = in.readNBytes(limit + 1);
+      if (body.length > limit) {
+        throw new PayloadTooLargeException("Request body is over the limit of " + limit + " bytes");
+      }
+      return body;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

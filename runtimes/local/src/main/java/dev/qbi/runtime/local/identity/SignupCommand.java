@@ -1,0 +1,50 @@
+package dev.qbi.runtime.local.identity;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.PrintWriter;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code ingest signup}: creates a user in the local pool and confirms it (SignUp, then
+ * AdminConfirmSignUp, which the server accepts from loopback only), for users without the AWS CLI.
+ */
+@Command(
+    name = "signup",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Create a user in the local user pool and confirm it (SignUp + AdminConfirmSignUp).",
+      "The password may come from INGEST_PASSWORD instead of the command line."
+    })
+public final class SignupCommand extends UserPoolCommand {
+
+  @Option(
+      names = "--email",
+      defaultValue = "${env:INGEST_EMAIL}",
+      description = "Email attribute (optional; env INGEST_EMAIL).")
+  String email;
+
+  @Override
+  int run(CognitoClient client, PrintWriter out, PrintWriter err)
+      throws IOException, InterruptedException, CognitoClient.Failure {
+    ObjectNode signUp =
+        CognitoClient.body()
+            .put("ClientId", clientId)
+            .put("Username", username)
+            .put("Password", password);
+    if (email != null && !email.isBlank()) {
+      signUp.putArray("UserAttributes").addObject().put("Name", "email").put("Value", email);
+    }
+    JsonNode created = client.call("SignUp", signUp);
+    out.printf(
+        "Signed up user %s (sub %s) in pool %s%n",
+        username, created.path("UserSub").asText(), poolId);
+    client.call(
+        "AdminConfirmSignUp",
+        CognitoClient.body().put("UserPoolId", poolId).put("Username", username));
+    out.printf("Confirmed user %s; log in with: ingest login --username %s%n", username, username);
+    return 0;
+  }
+}

@@ -1,0 +1,79 @@
+package dev.qbi.runtime.local.identity;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * What {@code signup} and {@code login} share: the user's credentials, where the user pool is, and
+ * how failures are reported (exit 1 with one line on stderr; 2 for a missing option).
+ */
+abstract class UserPoolCommand implements Callable<Integer> {
+
+  @Spec CommandSpec spec;
+
+  @Option(
+      names = "--username",
+      defaultValue = "${env:INGEST_USERNAME}",
+      description = "User name (env INGEST_USERNAME).")
+  String username;
+
+  @Option(
+      names = "--password",
+      defaultValue = "${env:INGEST_PASSWORD}",
+      description =
+          "Password: 8+ characters with upper, lower, digit and symbol (env INGEST_PASSWORD).")
+  String password;
+
+  @Option(
+      names = "--endpoint",
+      defaultValue = "${env:INGEST_ENDPOINT:-http://127.0.0.1:8080}",
+      description = "Server base URL (env INGEST_ENDPOINT; default ${DEFAULT-VALUE}).")
+  String endpoint;
+
+  @Option(
+      names = "--client-id",
+      defaultValue = "${env:INGEST_CLIENT_ID:-ingestion-local-client}",
+      description = "App client id (env INGEST_CLIENT_ID; default ${DEFAULT-VALUE}).")
+  String clientId;
+
+  @Option(
+      names = "--pool-id",
+      defaultValue = "${env:INGEST_POOL_ID:-local_ingestion}",
+      description = "User pool id (env INGEST_POOL_ID; default ${DEFAULT-VALUE}).")
+  String poolId;
+
+  /** Does the command's calls; returns the exit code. */
+  abstract int run(CognitoClient client, PrintWriter out, PrintWriter err)
+      throws IOException, InterruptedException, CognitoClient.Failure;
+
+  @Override
+  public final Integer call() throws InterruptedException {
+    require(username, "--username (or INGEST_USERNAME)");
+    require(password, "--password (or INGEST_PASSWORD)");
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    String name = spec.name();
+    try {
+      int code = run(new CognitoClient(endpoint), out, err);
+      out.flush();
+      return code;
+    } catch (CognitoClient.Failure e) {
+      err.printf("%s failed: %s%n", name, e);
+      return 1;
+    } catch (IOException | IllegalArgumentException e) {
+      err.printf("%s failed: cannot talk to %s: %s%n", name, endpoint, e.getMessage());
+      return 1;
+    }
+  }
+
+  private void require(String value, String what) {
+    if (value == null || value.isBlank()) {
+      throw new ParameterException(spec.commandLine(), "Missing " + what);
+    }
+  }
+}

@@ -1,0 +1,180 @@
+package dev.qbi.runtime.local.worker;
+
+import dev.qbi.core.job.Delivery;
+import dev.qbi.core.port.JobQueue;
+import dev.qbi.core.usecase.ProcessJob;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Workers that lease messages from the queue and process them. Each of {@code workers} receivers
+ * leases up to {@code batchSize} messages at a time and hands each to a virtual thread; a receiver
+ * leases again as soon as there is room (up to {@code 4 * batchSize} jobs in flight per receiver),
+ * so storage round trips overlap and group commits are shared.
+ *
+ * <p>On {@link #close()} the receivers stop leasing and in-flight jobs are given {@code grace} to
+ * finish; anything unfinished keeps its lease and is delivered again after the visibility timeout,
+ * so nothing is lost.
+ */
+public final class WorkerPool implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(WorkerPool.class);
+  private static final Duration RECEIVE_WAIT = Duration.ofSeconds(5);
+
+  /**
+   * Jobs in flight per receiver, in batches: storage round trips, not CPU, bound a job's time, so
+   * several batches run at once and their writes share group commits.
+   */
+  private static final int IN_FLIGHT_PER_RECEIVER = 16;
+
+  private final JobQueue queue;
+  private final ProcessJob processJob;
+  private final int workers;
+  private final int batchSize;
+  private final Duration visibility;
+  private final Duration grace;
+  private final AtomicBoolean running = new AtomicBoolean();
+  private final List<Thread> receivers = new ArrayList<>();
+  private final ExecutorService processors = Executors.newVirtualThreadPerTaskExecutor();
+  private final Semaphore inFlight;
+  private final Map<ProcessJob.Outcome, Counter> outcomes = new EnumMap<>(ProcessJob.Outcome.class);
+  private final Timer processing;
+
+  public WorkerPool(
+      JobQueue queue,
+      ProcessJob processJob,
+      int workers,
+      int batchSize,
+      Duration visibility,
+      Duration grace,
+      MeterRegistry registry) {
+    if (workers < 1 || batchSize < 1) {
+      throw new IllegalArgumentException("workers and batch size must be >= 1");
+    }
+    this.queue = queue;
+    this.processJob = processJob;
+    this.workers = workers;
+    this.batchSize = batchSize;
+    this.visibility = visibility;
+    this.grace = grace;
+    this.inFlight = new Semaphore(IN_FLIGHT_PER_RECEIVER * batchSize * workers);
+    for (ProcessJob.Outcome outcome : ProcessJob.Outcome.values()) {
+      outcomes.put(
+          outcome,
+          Counter.builder("ingest.jobs.processed")
+              .description("Deliveries processed, by outcome")
+              .tag("outcome", outcome.name().toLowerCase(java.util.Locale.ROOT))
+              .register(registry));
+    }
+    this.processing =
+        Timer.builder("ingest.jobs.processing")
+            .description("Time to process one delivery")
+            .register(registry);
+  }
+
+  public void start() {
+    if (!running.compareAndSet(false, true)) {
+      return;
+    }
+    for (int i = 0; i < workers; i++) {
+      Thread t = Thread.ofPlatform().name("worker-" + i).daemon(true).unstarted(this::receiveLoop);
+      receivers.add(t);
+      t.start();
+    }
+    LOG.info(
+        "{} workers started (batch {}, visibility {}s)",
+        workers,
+        batchSize,
+        visibility.toSeconds());
+  }
+
+  private void receiveLoop() {
+    while (running.get()) {
+      int slots = 0;
+      try {
+        // lease only as many messages as there is room to run right now
+        inFlight.acquire();
+        slots = 1;
+        while (slots < batchSize && inFlight.tryAcquire()) {
+          slots++;
+        }
+        List<Delivery> batch = queue.receive(slots, visibility, RECEIVE_WAIT);
+        for (Delivery delivery : batch) {
+          slots--;
+          processors.execute(
+              () -> {
+                try {
+                  processOne(delivery);
+                } finally {
+                  inFlight.release();
+                }
+              });
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      } catch (RuntimeException e) {
+        // storage trouble: back off a little instead of spinning
+        LOG.error("worker loop error: {}", e.toString());
+        try {
+          Thread.sleep(500);
+        } catch (InterruptedException ie) {
+          Thread.currentThread().interrupt();
+          return;
+        }
+      } finally {
+        inFlight.release(slots);
+      }
+    }
+  }
+
+  private void processOne(Delivery delivery) {
+    long start = System.nanoTime();
+    try {
+      ProcessJob.Outcome outcome = processJob.process(delivery);
+      outcomes.get(outcome).increment();
+    } catch (RuntimeException e) {
+      // the lease will expire and the message comes back: nothing is lost
+      LOG.error(
+          "job {} delivery failed in the pipeline: {}", delivery.message().jobId(), e.toString());
+    } finally {
+      processing.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+    }
+  }
+
+  @Override
+  public void close() {
+    if (!running.compareAndSet(true, false)) {
+      return;
+    }
+    // receivers stop leasing at once; jobs already running get the grace period to finish
+    receivers.forEach(Thread::interrupt);
+    processors.shutdown();
+    try {
+      for (Thread t : receivers) {
+        t.join(grace.toMillis());
+      }
+      if (!processors.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS)) {
+        LOG.warn(
+            "jobs still running after {}s; their messages will be delivered again",
+            grace.toSeconds());
+        processors.shutdownNow();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    LOG.info("workers stopped");
+  }
+}

@@ -1,0 +1,52 @@
+package dev.qbi.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class BenchClientTest {
+
+  @Test
+  void the_message_id_of_a_send_message_response_is_the_job_id() {
+    String xml =
+        "<SendMessageResponse><SendMessageResult><MessageId>6b1f0c1e-1d0a-4d7b-9d1e-3c1a2b3c4d5e"
+            + "</MessageId></SendMessageResult></SendMessageResponse>";
+
+    assertThat(BenchClient.messageId(xml)).contains("6b1f0c1e-1d0a-4d7b-9d1e-3c1a2b3c4d5e");
+    assertThat(BenchClient.messageId("<Error/>")).isEmpty();
+  }
+
+  @Test
+  void the_server_child_runs_serve_on_loopback_with_the_given_options_last() {
+    List<String> cmd =
+        ServerProcess.command(
+            "/jdk/bin/java",
+            "/app/ingest.jar",
+            4321,
+            Path.of("/tmp/bench/data"),
+            List.of("-Xmx256m"),
+            List.of("--workers", "3"));
+
+    assertThat(cmd)
+        .containsExactly(
+            "/jdk/bin/java",
+            "--enable-native-access=ALL-UNNAMED",
+            "-Xmx256m",
+            "-cp",
+            "/app/ingest.jar",
+            "dev.qbi.runtime.local.Main",
+            "serve",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            "4321",
+            "--data-dir",
+            "/tmp/bench/data",
+            "--log-format",
+            "text",
+            "--workers",
+            "3");
+  }
+}
