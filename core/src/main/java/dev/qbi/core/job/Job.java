@@ -1,14 +1,20 @@
 package dev.qbi.core.job;
 
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
 /**
  * A job's row in the job table.
  *
+ * @param attempts deliveries that started the business logic (the receive count of the last one)
  * @param outputKey the payload-store key of the output, set once complete
- * @param error the last failure ({@code Type: message}), kept when the job has failed
+ * @param errors the failures of the latest attempts ({@code Type: message}), oldest first, at most
+ *     {@link #MAX_ERRORS}
+ * @param version bumped by every write: each transition is conditional on the version it was
+ *     computed from, so of two concurrent deliveries only one can move the job
  */
 public record Job(
     JobId id,
@@ -19,7 +25,11 @@ public record Job(
     int attempts,
     String payloadMd5,
     String outputKey,
-    String error) {
+    List<String> errors,
+    long version) {
+
+  /** How many attempt errors a job keeps. */
+  public static final int MAX_ERRORS = 5;
 
   public Job {
     Objects.requireNonNull(id, "id");
@@ -27,19 +37,55 @@ public record Job(
     Objects.requireNonNull(status, "status");
     Objects.requireNonNull(submittedAt, "submittedAt");
     Objects.requireNonNull(updatedAt, "updatedAt");
+    errors = errors == null ? List.of() : List.copyOf(errors);
+    if (errors.size() > MAX_ERRORS) {
+      errors = errors.subList(errors.size() - MAX_ERRORS, errors.size());
+    }
+    if (version < 0) {
+      throw new IllegalArgumentException("version must be >= 0");
+    }
   }
 
-  /** A freshly accepted job. */
+  /** A freshly accepted job, at version 0. */
   public static Job submitted(JobId id, Owner owner, String payloadMd5, Instant now) {
-    return new Job(id, owner, JobStatus.SUBMITTED, now, now, 0, payloadMd5, null, null);
+    return new Job(id, owner, JobStatus.SUBMITTED, now, now, 0, payloadMd5, null, List.of(), 0);
+  }
+
+  /**
+   * The next version of this job. The lifecycle's transition table is enforced here, so no store
+   * can record a transition it does not allow.
+   *
+   * @param attemptError the failure of the attempt that led here, appended to {@link #errors}, or
+   *     null
+   * @throws IllegalStateException when {@code to} is not allowed after {@link #status}
+   */
+  public Job next(JobStatus to, Instant at, int attempts, String outputKey, String attemptError) {
+    status.checkTransitionTo(to);
+    List<String> nextErrors = errors;
+    if (attemptError != null) {
+      List<String> grown = new ArrayList<>(errors);
+      grown.add(attemptError);
+      nextErrors = grown;
+    }
+    return new Job(
+        id, owner, to, submittedAt, at, attempts, payloadMd5, outputKey, nextErrors, version + 1);
   }
 
   public Optional<String> output() {
     return Optional.ofNullable(outputKey);
   }
 
+  /** The latest attempt's error, or null when no attempt failed. */
+  public String error() {
+    return errors.isEmpty() ? null : errors.getLast();
+  }
+
+  /**
+   * The error to show a client: the latest attempt's failure while the job is failed or being
+   * retried; none once it completed.
+   */
   public Optional<String> failure() {
-    return Optional.ofNullable(error);
+    return status == JobStatus.COMPLETE ? Optional.empty() : Optional.ofNullable(error());
   }
 
   public boolean isOwnedBy(Owner who) {

@@ -7,9 +7,6 @@ import java.util.stream.Collectors;
 /** Finds {@link JobHandler} implementations on the class path with {@link ServiceLoader}. */
 public final class JobHandlers {
 
-  /** The default business logic. */
-  public static final String DEFAULT = "weather-simulator";
-
   private JobHandlers() {}
 
   public static List<JobHandler> available() {

@@ -2,8 +2,8 @@ package dev.qbi.core.simulator;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.qbi.core.Defaults;
 import dev.qbi.core.port.JobHandler;
-import dev.qbi.core.port.JobHandlers;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
@@ -78,7 +78,7 @@ public final class WeatherSimulator implements JobHandler {
 
   @Override
   public String name() {
-    return JobHandlers.DEFAULT;
+    return Defaults.JOB_HANDLER;
   }
 
   public int recordCount() {

@@ -1,26 +1,27 @@
 package dev.qbi.core.usecase;
 
+import dev.qbi.core.Defaults;
+import dev.qbi.core.job.Decision;
 import dev.qbi.core.job.Delivery;
 import dev.qbi.core.job.Job;
 import dev.qbi.core.job.JobMessage;
 import dev.qbi.core.job.JobStatus;
 import dev.qbi.core.port.JobExecutor;
 import dev.qbi.core.port.JobHandler;
-import dev.qbi.core.port.JobQueue;
 import dev.qbi.core.port.JobTable;
-import dev.qbi.core.port.JobTable.Transition;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Processes one delivery of a job message: idempotent (a terminal job is acknowledged without
- * running the business logic again), conditional status writes, retry with backoff, and on the last
- * allowed delivery the job becomes {@code failed} and the message is dead-lettered.
+ * Processes one delivery of a job message and returns the {@link Decision} on it; the runtime that
+ * received the delivery settles that decision on its queue. Idempotent: a terminal job is not run
+ * again. Every status write is conditional on the version read, so of two deliveries of one job
+ * only one runs it; a failed attempt is retried with backoff until the last allowed delivery, where
+ * the job becomes {@code failed} and the message is to be dead-lettered.
  */
 public final class ProcessJob {
 
@@ -28,103 +29,89 @@ public final class ProcessJob {
   private static final int MAX_ERROR_CHARS = 1000;
 
   private final JobTable table;
-  private final JobQueue queue;
   private final JobExecutor executor;
   private final Clock clock;
   private final RetryPolicy retry;
 
-  public ProcessJob(
-      JobTable table, JobQueue queue, JobExecutor executor, Clock clock, RetryPolicy retry) {
+  public ProcessJob(JobTable table, JobExecutor executor, Clock clock, RetryPolicy retry) {
     this.table = Objects.requireNonNull(table, "table");
-    this.queue = Objects.requireNonNull(queue, "queue");
     this.executor = Objects.requireNonNull(executor, "executor");
     this.clock = Objects.requireNonNull(clock, "clock");
     this.retry = Objects.requireNonNull(retry, "retry");
   }
 
-  /** The result of handling one delivery. */
-  public enum Outcome {
-    COMPLETED,
-    /** The job was already terminal: acknowledged, business logic not run. */
-    ALREADY_DONE,
-    /** The attempt failed and the message will be delivered again. */
-    RETRY_SCHEDULED,
-    FAILED,
-  }
-
-  public Outcome process(Delivery delivery) {
+  public Decision process(Delivery delivery) {
     JobMessage message = delivery.message();
-    Instant now = clock.instant();
     Optional<Job> current = table.find(message.jobId());
     if (current.isEmpty()) {
       // a runtime whose intake only queues (SQS) creates the row on first delivery
       table.insertIfAbsent(
-          Job.submitted(message.jobId(), message.owner(), SubmitJob.md5Hex(message.body()), now));
+          Job.submitted(
+              message.jobId(), message.owner(), SubmitJob.md5Hex(message.body()), clock.instant()));
       current = table.find(message.jobId());
     }
-    if (current.isEmpty()) {
-      throw new IllegalStateException("job row vanished: " + message.jobId());
-    }
-    Job job = current.get();
+    Job job =
+        current.orElseThrow(
+            () -> new IllegalStateException("job row vanished: " + message.jobId()));
     if (job.status().isTerminal()) {
-      queue.acknowledge(delivery);
-      LOG.info("job {} already {}; redelivery acknowledged", job.id(), job.status().wireName());
-      return Outcome.ALREADY_DONE;
+      LOG.info("job {} already {}; redelivery finished", job.id(), job.status().wireName());
+      return new Decision.AlreadyDone(job.status());
     }
-    if (!table.transition(
-        job.id(),
-        job.status(),
-        new Transition(JobStatus.PROCESSING, now, delivery.receiveCount(), null, job.error()))) {
-      // someone else moved it; leave the message to be redelivered and re-evaluated
-      LOG.info("job {} changed under us; will be re-evaluated on redelivery", job.id());
-      return Outcome.RETRY_SCHEDULED;
+    Job running =
+        job.next(JobStatus.PROCESSING, clock.instant(), delivery.receiveCount(), null, null);
+    if (!table.update(running)) {
+      LOG.info("job {} changed under us; will be judged again on redelivery", job.id());
+      return new Decision.Contended();
     }
+    String outputKey;
     try {
-      String outputKey =
-          executor.execute(new JobHandler.Request(job.id(), job.owner(), message.body()));
-      table.transition(
-          job.id(),
-          JobStatus.PROCESSING,
-          new Transition(
-              JobStatus.COMPLETE, clock.instant(), delivery.receiveCount(), outputKey, null));
-      queue.acknowledge(delivery);
-      LOG.debug("job {} complete after {} delivery(ies)", job.id(), delivery.receiveCount());
-      return Outcome.COMPLETED;
+      outputKey = executor.execute(new JobHandler.Request(job.id(), job.owner(), message.body()));
     } catch (Exception e) {
-      return failAttempt(delivery, job, e);
+      return failAttempt(delivery, running, e);
     }
+    Job done =
+        running.next(JobStatus.COMPLETE, clock.instant(), delivery.receiveCount(), outputKey, null);
+    if (!table.update(done)) {
+      return lostRace(running);
+    }
+    LOG.debug("job {} complete after {} delivery(ies)", job.id(), delivery.receiveCount());
+    return new Decision.Completed(outputKey);
   }
 
-  private Outcome failAttempt(Delivery delivery, Job job, Exception e) {
+  private Decision failAttempt(Delivery delivery, Job running, Exception e) {
     String error = describe(e);
     int count = delivery.receiveCount();
-    if (count >= retry.maxReceiveCount()) {
-      if (!table.transition(
-          job.id(),
-          JobStatus.PROCESSING,
-          new Transition(JobStatus.FAILED, clock.instant(), count, null, error))) {
-        // only a terminal job leaves PROCESSING: a concurrent delivery already finished it
-        queue.acknowledge(delivery);
-        LOG.info("job {} was finished by another delivery; this one acknowledged", job.id());
-        return Outcome.ALREADY_DONE;
-      }
-      queue.deadLetter(delivery, error);
-      LOG.warn("job {} failed after {} deliveries: {}", job.id(), count, e.getClass().getName());
-      return Outcome.FAILED;
+    boolean last = count >= retry.maxReceiveCount();
+    Job next =
+        running.next(
+            last ? JobStatus.FAILED : JobStatus.PROCESSING, clock.instant(), count, null, error);
+    if (!table.update(next)) {
+      return lostRace(running);
     }
-    table.transition(
-        job.id(),
-        JobStatus.PROCESSING,
-        new Transition(JobStatus.PROCESSING, clock.instant(), count, null, error));
+    if (last) {
+      LOG.warn(
+          "job {} failed after {} deliveries: {}", running.id(), count, e.getClass().getName());
+      return new Decision.DeadLetter(error);
+    }
     Duration delay = retry.backoff(count);
-    queue.retryLater(delivery, delay);
     LOG.info(
         "job {} attempt {} failed ({}); retry in {} ms",
-        job.id(),
+        running.id(),
         count,
         e.getClass().getSimpleName(),
         delay.toMillis());
-    return Outcome.RETRY_SCHEDULED;
+    return new Decision.RetryAfter(delay, error);
+  }
+
+  /** Our write after running lost to another delivery (our lease had ended meanwhile). */
+  private Decision lostRace(Job running) {
+    Optional<Job> now = table.find(running.id());
+    if (now.isPresent() && now.get().status().isTerminal()) {
+      LOG.info("job {} was finished by another delivery", running.id());
+      return new Decision.AlreadyDone(now.get().status());
+    }
+    LOG.info("job {} is being run by another delivery", running.id());
+    return new Decision.Contended();
   }
 
   /** {@code Type: message}, bounded, so a failure keeps its type and message. */
@@ -141,12 +128,18 @@ public final class ProcessJob {
    */
   public record RetryPolicy(int maxReceiveCount, Duration baseDelay, Duration maxDelay) {
     public static final RetryPolicy DEFAULT =
-        new RetryPolicy(3, Duration.ofSeconds(1), Duration.ofSeconds(60));
+        new RetryPolicy(
+            Defaults.MAX_RECEIVE_COUNT, Defaults.RETRY_BASE_DELAY, Defaults.RETRY_MAX_DELAY);
 
     public RetryPolicy {
       if (maxReceiveCount < 1) {
         throw new IllegalArgumentException("maxReceiveCount must be >= 1");
       }
+    }
+
+    /** The default delays with another limit on deliveries. */
+    public static RetryPolicy withMaxReceiveCount(int maxReceiveCount) {
+      return new RetryPolicy(maxReceiveCount, DEFAULT.baseDelay(), DEFAULT.maxDelay());
     }
 
     public Duration backoff(int receiveCount) {

@@ -22,9 +22,6 @@ import java.util.UUID;
 /** Accepts a job request: validates the body, records the job and queues it durably. */
 public final class SubmitJob {
 
-  /** The default body limit, SQS's maximum message size. */
-  public static final int DEFAULT_MAX_BODY_BYTES = 256 * 1024;
-
   private static final JsonFactory JSON = new JsonFactory();
 
   private final JobIntake intake;

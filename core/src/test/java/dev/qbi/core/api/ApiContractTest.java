@@ -24,7 +24,16 @@ class ApiContractTest {
 
   static Job job(JobStatus status, String outputKey, String error) {
     return new Job(
-        ID, new Owner("sub-1"), status, T0, T0.plusSeconds(1), 2, "md5", outputKey, error);
+        ID,
+        new Owner("sub-1"),
+        status,
+        T0,
+        T0.plusSeconds(1),
+        2,
+        "md5",
+        outputKey,
+        error == null ? List.of() : List.of(error),
+        3);
   }
 
   @Test

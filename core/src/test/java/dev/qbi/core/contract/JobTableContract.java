@@ -10,7 +10,6 @@ import dev.qbi.core.job.JobStatus;
 import dev.qbi.core.job.Owner;
 import dev.qbi.core.job.Page;
 import dev.qbi.core.port.JobTable;
-import dev.qbi.core.port.JobTable.Transition;
 import dev.qbi.core.testing.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
@@ -59,8 +58,12 @@ public abstract class JobTableContract {
     return job;
   }
 
-  protected Transition to(JobStatus status) {
-    return new Transition(status, clock.instant(), 1, null, null);
+  /** The stored row of {@code job} moved to {@code status} (one attempt, no output or error). */
+  protected Job advanced(Job job, JobStatus status) {
+    Job current = table.find(job.id()).orElseThrow();
+    Job next = current.next(status, clock.instant(), 1, null, null);
+    assertThat(table.update(next)).as("update to %s", status).isTrue();
+    return next;
   }
 
   protected JobStatus statusOf(Job job) {
@@ -79,7 +82,8 @@ public abstract class JobTableContract {
             0,
             "900150983cd24fb0d6963f7d28e17f72",
             null,
-            null);
+            List.of(),
+            0);
 
     assertThat(table.insertIfAbsent(job)).isTrue();
 
@@ -99,7 +103,8 @@ public abstract class JobTableContract {
             0,
             "x",
             null,
-            null);
+            List.of(),
+            0);
 
     assertThat(table.insertIfAbsent(again)).isFalse();
 
@@ -112,84 +117,95 @@ public abstract class JobTableContract {
   }
 
   @Test
-  void transition_records_status_time_attempts_output_and_error() {
+  void update_records_status_time_attempts_output_errors_and_version() {
     Job job = stored(ALICE);
     Instant t1 = clock.instant().plusSeconds(5);
     Instant t2 = clock.instant().plusSeconds(9);
 
-    assertThat(
-            table.transition(
-                job.id(),
-                JobStatus.SUBMITTED,
-                new Transition(JobStatus.PROCESSING, t1, 1, null, "java.io.IOException: flaky")))
-        .isTrue();
-    Job processing = table.find(job.id()).orElseThrow();
-    assertThat(processing.status()).isEqualTo(JobStatus.PROCESSING);
-    assertThat(processing.updatedAt()).isEqualTo(t1);
-    assertThat(processing.attempts()).isEqualTo(1);
-    assertThat(processing.error()).isEqualTo("java.io.IOException: flaky");
-    assertThat(processing.submittedAt()).isEqualTo(job.submittedAt());
+    Job processing = job.next(JobStatus.PROCESSING, t1, 1, null, null);
+    assertThat(table.update(processing)).isTrue();
+    Job retried = processing.next(JobStatus.PROCESSING, t1, 1, null, "java.io.IOException: flaky");
+    assertThat(table.update(retried)).isTrue();
+    Job stored = table.find(job.id()).orElseThrow();
+    assertThat(stored).isEqualTo(retried);
+    assertThat(stored.version()).isEqualTo(2);
+    assertThat(stored.error()).isEqualTo("java.io.IOException: flaky");
 
-    assertThat(
-            table.transition(
-                job.id(),
-                JobStatus.PROCESSING,
-                new Transition(JobStatus.COMPLETE, t2, 2, "jobs/" + job.id() + ".json", null)))
-        .isTrue();
-    Job complete = table.find(job.id()).orElseThrow();
-    assertThat(complete.status()).isEqualTo(JobStatus.COMPLETE);
-    assertThat(complete.updatedAt()).isEqualTo(t2);
-    assertThat(complete.attempts()).isEqualTo(2);
-    assertThat(complete.output()).contains("jobs/" + job.id() + ".json");
-    assertThat(complete.failure()).isEmpty();
-    assertThat(complete.owner()).isEqualTo(ALICE);
-    assertThat(complete.payloadMd5()).isEqualTo(job.payloadMd5());
+    Job complete = retried.next(JobStatus.COMPLETE, t2, 2, "jobs/" + job.id() + ".json", null);
+    assertThat(table.update(complete)).isTrue();
+    Job found = table.find(job.id()).orElseThrow();
+    assertThat(found).isEqualTo(complete);
+    assertThat(found.status()).isEqualTo(JobStatus.COMPLETE);
+    assertThat(found.updatedAt()).isEqualTo(t2);
+    assertThat(found.attempts()).isEqualTo(2);
+    assertThat(found.output()).contains("jobs/" + job.id() + ".json");
+    assertThat(found.errors()).containsExactly("java.io.IOException: flaky");
+    assertThat(found.failure()).isEmpty();
+    assertThat(found.owner()).isEqualTo(ALICE);
+    assertThat(found.payloadMd5()).isEqualTo(job.payloadMd5());
+    assertThat(found.submittedAt()).isEqualTo(job.submittedAt());
   }
 
   @Test
-  void processing_to_processing_is_a_retry() {
+  void the_errors_of_the_last_five_attempts_are_kept_in_order() {
     Job job = stored(ALICE);
-    table.transition(job.id(), JobStatus.SUBMITTED, to(JobStatus.PROCESSING));
+    Job current = job.next(JobStatus.PROCESSING, clock.instant(), 1, null, null);
+    assertThat(table.update(current)).isTrue();
+    for (int attempt = 1; attempt <= 7; attempt++) {
+      current =
+          current.next(
+              JobStatus.PROCESSING, clock.instant(), attempt, null, "E: attempt " + attempt);
+      assertThat(table.update(current)).isTrue();
+    }
+    Job failed = current.next(JobStatus.FAILED, clock.instant(), 8, null, "E: attempt 8");
+    assertThat(table.update(failed)).isTrue();
 
-    assertThat(
-            table.transition(
-                job.id(),
-                JobStatus.PROCESSING,
-                new Transition(JobStatus.PROCESSING, clock.instant(), 2, null, "E: x")))
-        .isTrue();
-    assertThat(table.find(job.id()).orElseThrow().attempts()).isEqualTo(2);
+    Job found = table.find(job.id()).orElseThrow();
+    assertThat(found.errors())
+        .containsExactly(
+            "E: attempt 4", "E: attempt 5", "E: attempt 6", "E: attempt 7", "E: attempt 8");
+    assertThat(found.failure()).contains("E: attempt 8");
+    assertThat(found.version()).isEqualTo(9);
   }
 
   @Test
-  void transition_from_a_status_the_job_is_not_in_changes_nothing() {
+  void an_update_computed_from_an_old_version_changes_nothing() {
     Job job = stored(ALICE);
+    Job first = job.next(JobStatus.PROCESSING, clock.instant(), 1, null, null);
+    Job second = job.next(JobStatus.PROCESSING, clock.instant(), 2, null, null);
 
-    assertThat(table.transition(job.id(), JobStatus.PROCESSING, to(JobStatus.COMPLETE))).isFalse();
+    assertThat(table.update(first)).isTrue();
+    assertThat(table.update(second)).as("computed from version 0, row is at 1").isFalse();
 
-    assertThat(table.find(job.id())).contains(job);
+    assertThat(table.find(job.id())).contains(first);
   }
 
   @Test
-  void transition_of_an_unknown_job_returns_false() {
-    assertThat(table.transition(JobId.random(), JobStatus.SUBMITTED, to(JobStatus.PROCESSING)))
+  void update_of_an_unknown_job_returns_false() {
+    Job ghost = newJob(ALICE);
+    assertThat(table.update(ghost.next(JobStatus.PROCESSING, clock.instant(), 1, null, null)))
         .isFalse();
+    assertThat(table.find(ghost.id())).isEmpty();
   }
 
   @Test
-  void of_two_racing_transitions_exactly_one_wins() throws Exception {
+  void of_two_racing_deliveries_of_one_job_exactly_one_wins() throws Exception {
     ExecutorService pool = Executors.newFixedThreadPool(4);
     try {
       for (int round = 0; round < 20; round++) {
         Job job = stored(ALICE);
+        Job processing = advanced(job, JobStatus.PROCESSING);
         CountDownLatch go = new CountDownLatch(1);
         List<Future<Boolean>> racers = new ArrayList<>();
         for (int r = 0; r < 4; r++) {
-          JobStatus target = r % 2 == 0 ? JobStatus.PROCESSING : JobStatus.FAILED;
+          // PROCESSING -> PROCESSING is what two redeliveries of a running job both try
+          Job next =
+              processing.next(JobStatus.PROCESSING, clock.instant(), 2 + r, null, "E: racer " + r);
           racers.add(
               pool.submit(
                   () -> {
                     go.await();
-                    return table.transition(job.id(), JobStatus.SUBMITTED, to(target));
+                    return table.update(next);
                   }));
         }
         go.countDown();
@@ -200,7 +216,9 @@ public abstract class JobTableContract {
           }
         }
         assertThat(wins).as("winners in round %d", round).isEqualTo(1);
-        assertThat(statusOf(job)).isIn(JobStatus.PROCESSING, JobStatus.FAILED);
+        Job found = table.find(job.id()).orElseThrow();
+        assertThat(found.version()).isEqualTo(2);
+        assertThat(found.errors()).hasSize(1);
       }
     } finally {
       pool.shutdownNow();
@@ -208,31 +226,13 @@ public abstract class JobTableContract {
   }
 
   @Test
-  void illegal_transition_is_refused_and_changes_nothing() {
+  void a_terminal_job_is_not_changed_by_a_late_delivery() {
     Job job = stored(ALICE);
+    Job processing = advanced(job, JobStatus.PROCESSING);
+    advanced(job, JobStatus.COMPLETE);
 
-    assertThatThrownBy(
-            () -> table.transition(job.id(), JobStatus.SUBMITTED, to(JobStatus.COMPLETE)))
-        .isInstanceOf(IllegalStateException.class);
-    assertThatThrownBy(
-            () -> table.transition(job.id(), JobStatus.SUBMITTED, to(JobStatus.SUBMITTED)))
-        .isInstanceOf(IllegalStateException.class);
-
-    assertThat(table.find(job.id())).contains(job);
-  }
-
-  @Test
-  void terminal_state_never_changes() {
-    Job job = stored(ALICE);
-    table.transition(job.id(), JobStatus.SUBMITTED, to(JobStatus.PROCESSING));
-    table.transition(job.id(), JobStatus.PROCESSING, to(JobStatus.COMPLETE));
-
-    for (JobStatus next : JobStatus.values()) {
-      assertThatThrownBy(() -> table.transition(job.id(), JobStatus.COMPLETE, to(next)))
-          .isInstanceOf(IllegalStateException.class);
-    }
-    assertThat(table.transition(job.id(), JobStatus.PROCESSING, to(JobStatus.FAILED))).isFalse();
-    assertThat(table.transition(job.id(), JobStatus.SUBMITTED, to(JobStatus.PROCESSING))).isFalse();
+    Job late = processing.next(JobStatus.FAILED, clock.instant(), 2, null, "E: late");
+    assertThat(table.update(late)).isFalse();
 
     assertThat(statusOf(job)).isEqualTo(JobStatus.COMPLETE);
   }
@@ -294,7 +294,7 @@ public abstract class JobTableContract {
     for (int i = 0; i < 5; i++) {
       Job job = stored(ALICE);
       if (i % 2 == 0) {
-        table.transition(job.id(), JobStatus.SUBMITTED, to(JobStatus.PROCESSING));
+        advanced(job, JobStatus.PROCESSING);
         processing.add(0, job.id());
       }
     }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeType;
+import dev.qbi.core.Defaults;
 import dev.qbi.core.job.JobId;
 import dev.qbi.core.job.Owner;
 import dev.qbi.core.port.JobHandler;
@@ -67,7 +68,7 @@ class WeatherSimulatorTest {
   @Test
   void is_the_default_handler_by_name() {
     assertThat(new WeatherSimulator().name())
-        .isEqualTo(JobHandlers.DEFAULT)
+        .isEqualTo(Defaults.JOB_HANDLER)
         .isEqualTo("weather-simulator");
   }
 

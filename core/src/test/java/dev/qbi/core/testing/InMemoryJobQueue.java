@@ -1,5 +1,6 @@
 package dev.qbi.core.testing;
 
+import dev.qbi.core.job.Decision;
 import dev.qbi.core.job.Delivery;
 import dev.qbi.core.job.JobMessage;
 import dev.qbi.core.port.JobQueue;
@@ -88,31 +89,45 @@ public final class InMemoryJobQueue implements JobQueue {
   }
 
   @Override
-  public synchronized void acknowledge(Delivery delivery) {
+  public synchronized boolean settle(Delivery delivery, Decision decision) {
     Long seq = holderOf(delivery);
-    if (seq != null) {
-      entries.remove(seq);
-      acknowledged++;
+    if (seq == null) {
+      return false;
     }
+    Entry e = entries.get(seq);
+    switch (decision) {
+      case Decision.Completed c -> {
+        entries.remove(seq);
+        acknowledged++;
+      }
+      case Decision.AlreadyDone a -> {
+        entries.remove(seq);
+        acknowledged++;
+      }
+      case Decision.RetryAfter r -> {
+        e.visibleAt = clock.instant().plus(r.delay());
+        e.receipt = null;
+        notifyAll();
+      }
+      case Decision.DeadLetter d -> {
+        entries.remove(seq);
+        deadLetters.add(new DeadLetter(e.message, d.error(), e.receiveCount));
+      }
+      case Decision.Contended c -> {
+        // stays leased; delivered again when the lease ends
+      }
+    }
+    return true;
   }
 
   @Override
-  public synchronized void retryLater(Delivery delivery, Duration delay) {
+  public synchronized boolean extendLease(Delivery delivery, Duration visibility) {
     Long seq = holderOf(delivery);
-    if (seq != null) {
-      Entry e = entries.get(seq);
-      e.visibleAt = clock.instant().plus(delay);
-      e.receipt = null;
+    if (seq == null) {
+      return false;
     }
-  }
-
-  @Override
-  public synchronized void deadLetter(Delivery delivery, String reason) {
-    Long seq = holderOf(delivery);
-    if (seq != null) {
-      Entry e = entries.remove(seq);
-      deadLetters.add(new DeadLetter(e.message, reason, e.receiveCount));
-    }
+    entries.get(seq).visibleAt = clock.instant().plus(visibility);
+    return true;
   }
 
   @Override
@@ -130,7 +145,10 @@ public final class InMemoryJobQueue implements JobQueue {
     return acknowledged;
   }
 
-  /** The key of the entry whose current lease {@code delivery} holds, or null for a stale one. */
+  /**
+   * The key of the entry whose current lease {@code delivery} holds, or null for a stale one (a
+   * lease that ended is stale even before another receive takes the message, as on SQS).
+   */
   private Long holderOf(Delivery delivery) {
     for (Map.Entry<Long, Entry> e : entries.entrySet()) {
       if (delivery.receipt().equals(e.getValue().receipt)) {

@@ -19,9 +19,9 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * A {@link JobTable} in a map, for tests. Transitions are conditional on the expected status, as
- * the real tables are, and a transition the lifecycle does not allow throws, so a use case that
- * tries one fails its test. Listing is newest first with a keyset cursor.
+ * A {@link JobTable} in a map, for tests. Updates are conditional on the version, as the real
+ * tables are, and a transition the lifecycle does not allow throws, so a use case that tries one
+ * fails its test. Listing is newest first with a keyset cursor.
  */
 public final class InMemoryJobTable implements JobTable {
 
@@ -43,24 +43,14 @@ public final class InMemoryJobTable implements JobTable {
   }
 
   @Override
-  public synchronized boolean transition(JobId id, JobStatus expected, Transition change) {
-    Job current = jobs.get(id);
-    if (current == null || current.status() != expected) {
+  public synchronized boolean update(Job next) {
+    Objects.requireNonNull(next, "next");
+    Job current = jobs.get(next.id());
+    if (current == null || current.version() != next.version() - 1) {
       return false;
     }
-    expected.checkTransitionTo(change.to());
-    jobs.put(
-        id,
-        new Job(
-            current.id(),
-            current.owner(),
-            change.to(),
-            current.submittedAt(),
-            change.at(),
-            change.attempts(),
-            current.payloadMd5(),
-            change.outputKey(),
-            change.error()));
+    current.status().checkTransitionTo(next.status());
+    jobs.put(next.id(), next);
     transitions++;
     return true;
   }
@@ -94,7 +84,7 @@ public final class InMemoryJobTable implements JobTable {
     return jobs.size();
   }
 
-  /** How many conditional transitions succeeded. */
+  /** How many conditional updates succeeded. */
   public synchronized int transitionCount() {
     return transitions;
   }

@@ -14,6 +14,7 @@ import dev.qbi.core.testing.MutableClock;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class JobStatusQueryTest {
@@ -29,7 +30,18 @@ class JobStatusQueryTest {
 
   private Job stored(Owner owner, JobStatus status, String outputKey, String error) {
     Instant now = clock.instant();
-    Job job = new Job(JobId.random(), owner, status, now, now, 1, "md5", outputKey, error);
+    Job job =
+        new Job(
+            JobId.random(),
+            owner,
+            status,
+            now,
+            now,
+            1,
+            "md5",
+            outputKey,
+            error == null ? List.of() : List.of(error),
+            2);
     table.put(job);
     return job;
   }

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.qbi.core.Defaults;
+import dev.qbi.core.job.Decision;
 import dev.qbi.core.job.Delivery;
 import dev.qbi.core.job.Job;
 import dev.qbi.core.job.JobId;
@@ -12,19 +14,18 @@ import dev.qbi.core.job.JobMessage;
 import dev.qbi.core.job.JobStatus;
 import dev.qbi.core.job.Owner;
 import dev.qbi.core.port.JobHandler;
-import dev.qbi.core.port.JobTable.Transition;
 import dev.qbi.core.simulator.WeatherSimulator;
 import dev.qbi.core.testing.InMemoryJobIntake;
 import dev.qbi.core.testing.InMemoryJobQueue;
 import dev.qbi.core.testing.InMemoryJobTable;
 import dev.qbi.core.testing.InMemoryPayloadStore;
 import dev.qbi.core.testing.MutableClock;
-import dev.qbi.core.usecase.ProcessJob.Outcome;
 import dev.qbi.core.usecase.ProcessJob.RetryPolicy;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 class ProcessJobTest {
@@ -39,7 +40,7 @@ class ProcessJobTest {
   private final InMemoryJobQueue queue = new InMemoryJobQueue(clock);
   private final InMemoryPayloadStore payloads = new InMemoryPayloadStore(clock);
   private final SubmitJob submit =
-      new SubmitJob(new InMemoryJobIntake(table, queue), clock, SubmitJob.DEFAULT_MAX_BODY_BYTES);
+      new SubmitJob(new InMemoryJobIntake(table, queue), clock, Defaults.MAX_BODY_BYTES);
 
   /** A handler that counts calls and answers {@code {"ok":true}}. */
   private static final class CountingHandler implements JobHandler {
@@ -74,7 +75,20 @@ class ProcessJobTest {
   }
 
   private ProcessJob processJob(JobHandler handler) {
-    return new ProcessJob(table, queue, new InProcessJobExecutor(handler, payloads), clock, RETRY);
+    return new ProcessJob(table, new InProcessJobExecutor(handler, payloads), clock, RETRY);
+  }
+
+  /** Processes a delivery and settles the decision on the queue, as a worker does. */
+  private Decision run(ProcessJob process, Delivery delivery) {
+    Decision decision = process.process(delivery);
+    queue.settle(delivery, decision);
+    return decision;
+  }
+
+  /** Moves the stored job to {@code status}, as another delivery would. */
+  private void force(JobId id, JobStatus status, String outputKey, String error) {
+    Job current = job(id);
+    assertThat(table.update(current.next(status, clock.instant(), 3, outputKey, error))).isTrue();
   }
 
   private JobId submitted() {
@@ -97,9 +111,9 @@ class ProcessJobTest {
     CountingHandler handler = new CountingHandler();
     clock.advance(Duration.ofSeconds(2));
 
-    Outcome outcome = processJob(handler).process(receiveOne());
+    Decision outcome = run(processJob(handler), receiveOne());
 
-    assertThat(outcome).isEqualTo(Outcome.COMPLETED);
+    assertThat(outcome).isInstanceOf(Decision.Completed.class);
     Job job = job(id);
     assertThat(job.status()).isEqualTo(JobStatus.COMPLETE);
     assertThat(job.output()).contains("jobs/" + id + ".json");
@@ -118,7 +132,7 @@ class ProcessJobTest {
   void default_simulator_output_is_stored_as_the_jobs_document() throws Exception {
     JobId id = submitted();
 
-    processJob(new WeatherSimulator()).process(receiveOne());
+    run(processJob(new WeatherSimulator()), receiveOne());
 
     JsonNode doc = new ObjectMapper().readTree(payloads.get("jobs/" + id + ".json").orElseThrow());
     assertThat(doc.get("weatherData")).hasSize(99);
@@ -131,9 +145,9 @@ class ProcessJobTest {
     JobId id = JobId.random();
     queue.send(new JobMessage(id, ALICE, "{}".getBytes(StandardCharsets.UTF_8), clock.instant()));
 
-    Outcome outcome = processJob(new CountingHandler()).process(receiveOne());
+    Decision outcome = run(processJob(new CountingHandler()), receiveOne());
 
-    assertThat(outcome).isEqualTo(Outcome.COMPLETED);
+    assertThat(outcome).isInstanceOf(Decision.Completed.class);
     assertThat(job(id).owner()).isEqualTo(ALICE);
     assertThat(job(id).payloadMd5()).isEqualTo("99914b932bd37a50b983c5e7c90ae93b");
     assertThat(job(id).status()).isEqualTo(JobStatus.COMPLETE);
@@ -145,14 +159,14 @@ class ProcessJobTest {
     CountingHandler handler = new CountingHandler();
     ProcessJob process = processJob(handler);
     Delivery first = receiveOne();
-    process.process(first);
+    run(process, first);
     Job completed = job(id);
 
     // the same message again (at-least-once delivery)
     queue.send(first.message());
-    Outcome outcome = process.process(receiveOne());
+    Decision outcome = run(process, receiveOne());
 
-    assertThat(outcome).isEqualTo(Outcome.ALREADY_DONE);
+    assertThat(outcome).isInstanceOf(Decision.AlreadyDone.class);
     assertThat(handler.calls).hasValue(1);
     assertThat(queue.depth()).isZero();
     assertThat(job(id)).isEqualTo(completed);
@@ -162,15 +176,12 @@ class ProcessJobTest {
   void redelivery_of_a_failed_job_is_acknowledged_without_running_the_handler() throws Exception {
     JobId id = submitted();
     Delivery d = receiveOne();
-    table.transition(
-        id,
-        JobStatus.SUBMITTED,
-        new Transition(JobStatus.FAILED, clock.instant(), 3, null, "x: y"));
+    force(id, JobStatus.FAILED, null, "x: y");
     CountingHandler handler = new CountingHandler();
 
-    Outcome outcome = processJob(handler).process(d);
+    Decision outcome = run(processJob(handler), d);
 
-    assertThat(outcome).isEqualTo(Outcome.ALREADY_DONE);
+    assertThat(outcome).isInstanceOf(Decision.AlreadyDone.class);
     assertThat(handler.calls).hasValue(0);
     assertThat(queue.depth()).isZero();
     assertThat(job(id).status()).isEqualTo(JobStatus.FAILED);
@@ -186,7 +197,7 @@ class ProcessJobTest {
     String expectedError = "java.lang.IllegalStateException: simulated outage";
 
     // delivery 1 fails: retry after 1 s
-    assertThat(process.process(receiveOne())).isEqualTo(Outcome.RETRY_SCHEDULED);
+    assertThat(run(process, receiveOne())).isInstanceOf(Decision.RetryAfter.class);
     assertThat(job(id).status()).isEqualTo(JobStatus.PROCESSING);
     assertThat(job(id).attempts()).isEqualTo(1);
     assertThat(job(id).failure()).contains(expectedError);
@@ -197,7 +208,7 @@ class ProcessJobTest {
     // delivery 2 fails: retry after 2 s
     Delivery second = receiveOne();
     assertThat(second.receiveCount()).isEqualTo(2);
-    assertThat(process.process(second)).isEqualTo(Outcome.RETRY_SCHEDULED);
+    assertThat(run(process, second)).isInstanceOf(Decision.RetryAfter.class);
     assertThat(job(id).attempts()).isEqualTo(2);
     clock.advance(Duration.ofMillis(1999));
     assertThat(queue.receive(1, LEASE, Duration.ZERO)).as("not before the backoff").isEmpty();
@@ -206,12 +217,13 @@ class ProcessJobTest {
     // delivery 3 = maxReceiveCount: the job fails and the message is dead-lettered
     Delivery third = receiveOne();
     assertThat(third.receiveCount()).isEqualTo(3);
-    assertThat(process.process(third)).isEqualTo(Outcome.FAILED);
+    assertThat(run(process, third)).isInstanceOf(Decision.DeadLetter.class);
 
     Job failed = job(id);
     assertThat(failed.status()).isEqualTo(JobStatus.FAILED);
     assertThat(failed.failure()).contains(expectedError);
     assertThat(failed.attempts()).isEqualTo(3);
+    assertThat(failed.errors()).containsExactly(expectedError, expectedError, expectedError);
     assertThat(failed.output()).isEmpty();
     assertThat(handler.calls).hasValue(3);
     assertThat(queue.depth()).isZero();
@@ -237,7 +249,7 @@ class ProcessJobTest {
           }
         };
 
-    assertThat(processJob(silent).process(receiveOne())).isEqualTo(Outcome.RETRY_SCHEDULED);
+    assertThat(run(processJob(silent), receiveOne())).isInstanceOf(Decision.RetryAfter.class);
     assertThat(job(id).failure())
         .hasValueSatisfying(e -> assertThat(e).contains("returned no output"));
   }
@@ -263,12 +275,14 @@ class ProcessJobTest {
         };
     ProcessJob process = processJob(flaky);
 
-    process.process(receiveOne());
+    run(process, receiveOne());
     clock.advance(RETRY.backoff(1));
-    assertThat(process.process(receiveOne())).isEqualTo(Outcome.COMPLETED);
+    assertThat(run(process, receiveOne())).isInstanceOf(Decision.Completed.class);
 
     assertThat(job(id).status()).isEqualTo(JobStatus.COMPLETE);
     assertThat(job(id).failure()).isEmpty();
+    assertThat(job(id).errors())
+        .containsExactly("java.lang.IllegalStateException: first try fails");
     assertThat(job(id).attempts()).isEqualTo(2);
     assertThat(queue.deadLetters()).isEmpty();
   }
@@ -288,25 +302,20 @@ class ProcessJobTest {
           @Override
           public Output handle(Request request) {
             // meanwhile a concurrent delivery of the same message completes the job
-            table.transition(
-                id,
-                JobStatus.PROCESSING,
-                new Transition(
-                    JobStatus.COMPLETE, clock.instant(), 3, "jobs/" + id + ".json", null));
+            force(id, JobStatus.COMPLETE, "jobs/" + id + ".json", null);
             throw new IllegalStateException("slow worker gave up");
           }
         };
     ProcessJob process =
         new ProcessJob(
             table,
-            queue,
             new InProcessJobExecutor(racing, payloads),
             clock,
             new RetryPolicy(1, Duration.ofSeconds(1), Duration.ofSeconds(1)));
 
-    Outcome outcome = process.process(d);
+    Decision outcome = run(process, d);
 
-    assertThat(outcome).isEqualTo(Outcome.ALREADY_DONE);
+    assertThat(outcome).isInstanceOf(Decision.AlreadyDone.class);
     assertThat(job(id).status()).isEqualTo(JobStatus.COMPLETE);
     assertThat(queue.deadLetters()).isEmpty();
     assertThat(queue.depth()).isZero();
@@ -328,11 +337,65 @@ class ProcessJobTest {
           }
         };
 
-    processJob(verbose).process(receiveOne());
+    run(processJob(verbose), receiveOne());
 
     assertThat(job(id).failure().orElseThrow())
         .startsWith("java.lang.IllegalStateException: xxx")
         .hasSizeLessThanOrEqualTo(1001);
+  }
+
+  @Test
+  void a_delivery_that_lost_its_job_to_a_later_delivery_does_not_overwrite_the_result()
+      throws Exception {
+    JobId id = submitted();
+    Delivery first = receiveOne();
+    // the same message delivered twice at once (its lease ended while the first was starting)
+    queue.send(first.message());
+    Delivery second = receiveOne();
+    AtomicInteger calls = new AtomicInteger();
+    AtomicReference<Decision> inner = new AtomicReference<>();
+    JobHandler reentrant =
+        new JobHandler() {
+          @Override
+          public String name() {
+            return "reentrant";
+          }
+
+          @Override
+          public Output handle(Request request) {
+            if (calls.incrementAndGet() == 1) {
+              // while this one runs, the second delivery arrives
+              inner.set(processJob(this).process(second));
+            }
+            return new Output(new byte[] {'{', '}'}, "application/json");
+          }
+        };
+
+    Decision outcome = processJob(reentrant).process(first);
+
+    // the later delivery took the job over (v1 -> v2) and completed it (v3); the earlier one's
+    // completion was computed from v1, so it loses and reports the job as already done
+    assertThat(inner.get()).isInstanceOf(Decision.Completed.class);
+    assertThat(outcome).isEqualTo(new Decision.AlreadyDone(JobStatus.COMPLETE));
+    assertThat(calls).hasValue(2);
+    assertThat(job(id).status()).isEqualTo(JobStatus.COMPLETE);
+    assertThat(job(id).attempts()).isEqualTo(second.receiveCount());
+    assertThat(job(id).version()).isEqualTo(3);
+  }
+
+  @Test
+  void the_decision_carries_the_output_key_and_the_retry_delay() throws Exception {
+    JobId id = submitted();
+    assertThat(run(processJob(new CountingHandler()), receiveOne()))
+        .isEqualTo(new Decision.Completed("jobs/" + id + ".json"));
+
+    JobId other = submitted();
+    Decision retry = run(processJob(new ThrowingHandler()), receiveOne());
+    assertThat(retry)
+        .isEqualTo(
+            new Decision.RetryAfter(
+                Duration.ofSeconds(1), "java.lang.IllegalStateException: simulated outage"));
+    assertThat(job(other).status()).isEqualTo(JobStatus.PROCESSING);
   }
 
   @Test

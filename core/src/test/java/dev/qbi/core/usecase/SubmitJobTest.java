@@ -3,6 +3,7 @@ package dev.qbi.core.usecase;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.qbi.core.Defaults;
 import dev.qbi.core.error.InvalidRequestException;
 import dev.qbi.core.error.PayloadTooLargeException;
 import dev.qbi.core.error.StorageException;
@@ -29,7 +30,7 @@ class SubmitJobTest {
   private final InMemoryJobTable table = new InMemoryJobTable();
   private final InMemoryJobQueue queue = new InMemoryJobQueue(clock);
   private final SubmitJob submit =
-      new SubmitJob(new InMemoryJobIntake(table, queue), clock, SubmitJob.DEFAULT_MAX_BODY_BYTES);
+      new SubmitJob(new InMemoryJobIntake(table, queue), clock, Defaults.MAX_BODY_BYTES);
 
   private static byte[] utf8(String s) {
     return s.getBytes(StandardCharsets.UTF_8);
@@ -179,7 +180,7 @@ class SubmitJobTest {
               throw new StorageException("disk full");
             },
             clock,
-            SubmitJob.DEFAULT_MAX_BODY_BYTES);
+            Defaults.MAX_BODY_BYTES);
 
     assertThatThrownBy(() -> failing.submit(ALICE, utf8("{}")))
         .isInstanceOf(StorageException.class);

@@ -1,17 +1,11 @@
 package dev.qbi.adapters.aws;
 
 import dev.qbi.core.error.StorageException;
+import dev.qbi.core.job.Decision;
 import dev.qbi.core.job.Delivery;
-import dev.qbi.core.job.JobId;
 import dev.qbi.core.job.JobMessage;
-import dev.qbi.core.job.Owner;
 import dev.qbi.core.port.JobQueue;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -48,8 +42,8 @@ import software.amazon.awssdk.services.sqs.model.SqsException;
  * message that cannot be turned into a job (no owner, bad id) is moved to the dead-letter queue
  * when it is received and never handed to a worker.
  *
- * <p>SDK failures surface as {@link StorageException}; a stale receipt on acknowledge/retry is
- * ignored (the current lease holder decides).
+ * <p>SDK failures surface as {@link StorageException}; a stale receipt on settle or extend changes
+ * nothing and answers false (the current lease holder decides).
  */
 public final class SqsJobQueue implements JobQueue {
 
@@ -76,17 +70,14 @@ public final class SqsJobQueue implements JobQueue {
   /** SQS's longest visibility timeout (12 hours). */
   public static final Duration MAX_VISIBILITY = Duration.ofHours(12);
 
-  private static final String RECEIVE_COUNT = "ApproximateReceiveCount";
-  private static final String SENT_TIMESTAMP = "SentTimestamp";
-  private static final int MAX_ERROR_CHARS = 1000;
-
   private final SqsClient sqs;
   private final String queueUrl;
   private final String deadLetterQueueUrl;
 
   /**
    * @param queueUrl the job queue
-   * @param deadLetterQueueUrl where {@link #deadLetter} moves messages (the queue's redrive target)
+   * @param deadLetterQueueUrl where a {@link Decision.DeadLetter} moves messages (the queue's
+   *     redrive target)
    */
   public SqsJobQueue(SqsClient sqs, String queueUrl, String deadLetterQueueUrl) {
     this.sqs = Objects.requireNonNull(sqs, "sqs");
@@ -105,7 +96,7 @@ public final class SqsJobQueue implements JobQueue {
   @Override
   public void send(JobMessage message) {
     Objects.requireNonNull(message, "message");
-    String body = utf8(message.body(), message.jobId());
+    String body = SqsMessages.utf8(message.body(), message.jobId());
     try {
       String messageId =
           sqs.sendMessage(
@@ -114,8 +105,8 @@ public final class SqsJobQueue implements JobQueue {
                           .messageBody(body)
                           .messageAttributes(
                               Map.of(
-                                  OWNER_ATTRIBUTE, text(message.owner().sub()),
-                                  JOB_ID_ATTRIBUTE, text(message.jobId().toString()))))
+                                  OWNER_ATTRIBUTE, SqsMessages.text(message.owner().sub()),
+                                  JOB_ID_ATTRIBUTE, SqsMessages.text(message.jobId().toString()))))
               .messageId();
       LOG.debug("queued job {} as SQS message {}", message.jobId(), messageId);
     } catch (SdkException e) {
@@ -165,7 +156,8 @@ public final class SqsJobQueue implements JobQueue {
       Map<String, String> custom = new HashMap<>();
       m.messageAttributes().forEach((k, v) -> custom.put(k, v.stringValue()));
       try {
-        deliveries.add(toDelivery(m.messageId(), m.receiptHandle(), m.body(), system, custom));
+        deliveries.add(
+            SqsMessages.toDelivery(m.messageId(), m.receiptHandle(), m.body(), system, custom));
       } catch (IllegalArgumentException malformed) {
         LOG.warn(
             "SQS message {} is not a job message ({}); moving it to the dead-letter queue",
@@ -183,22 +175,44 @@ public final class SqsJobQueue implements JobQueue {
   }
 
   @Override
-  public void acknowledge(Delivery delivery) {
+  public boolean settle(Delivery delivery, Decision decision) {
     Objects.requireNonNull(delivery, "delivery");
-    delete(delivery.receipt(), delivery.message().jobId().toString());
+    Objects.requireNonNull(decision, "decision");
+    String jobId = delivery.message().jobId().toString();
+    return switch (decision) {
+      case Decision.Completed c -> delete(delivery.receipt(), jobId);
+      case Decision.AlreadyDone a -> delete(delivery.receipt(), jobId);
+      case Decision.RetryAfter r -> changeVisibility(delivery, r.delay());
+      case Decision.DeadLetter d -> deadLetter(delivery, d.error());
+      case Decision.Contended c -> true;
+    };
   }
 
+  /** {@code ChangeMessageVisibility} from now; SQS caps a message's total lease at 12 hours. */
   @Override
-  public void retryLater(Delivery delivery, Duration delay) {
+  public boolean extendLease(Delivery delivery, Duration visibility) {
     Objects.requireNonNull(delivery, "delivery");
-    Objects.requireNonNull(delay, "delay");
+    Objects.requireNonNull(visibility, "visibility");
+    return changeVisibility(delivery, visibility);
+  }
+
+  private boolean changeVisibility(Delivery delivery, Duration delay) {
     int seconds = (int) Math.min(MAX_VISIBILITY.toSeconds(), ceilSeconds(delay));
     try {
       sqs.changeMessageVisibility(
           b -> b.queueUrl(queueUrl).receiptHandle(delivery.receipt()).visibilityTimeout(seconds));
-      LOG.debug("job {} visible again in {} s", delivery.message().jobId(), seconds);
+      LOG.debug("job {} invisible for {} s", delivery.message().jobId(), seconds);
+      return true;
     } catch (ReceiptHandleIsInvalidException | MessageNotInflightException stale) {
-      LOG.info("job {}: lease already lost; retry left to its holder", delivery.message().jobId());
+      LOG.info("job {}: lease already lost; left to its holder", delivery.message().jobId());
+      return false;
+    } catch (SqsException e) {
+      if (isStaleReceipt(e)) {
+        LOG.info("job {}: lease already lost; left to its holder", delivery.message().jobId());
+        return false;
+      }
+      throw new StorageException(
+          "SQS ChangeMessageVisibility failed for job " + delivery.message().jobId(), e);
     } catch (SdkException e) {
       throw new StorageException(
           "SQS ChangeMessageVisibility failed for job " + delivery.message().jobId(), e);
@@ -211,20 +225,21 @@ public final class SqsJobQueue implements JobQueue {
    * redrive policy would move it after {@code maxReceiveCount} anyway; doing it here means the job
    * is failed and out of the queue at once, with the reason attached.
    */
-  @Override
-  public void deadLetter(Delivery delivery, String reason) {
+  private boolean deadLetter(Delivery delivery, String reason) {
     Objects.requireNonNull(delivery, "delivery");
     JobMessage message = delivery.message();
     Map<String, String> attributes =
         Map.of(
             OWNER_ATTRIBUTE, message.owner().sub(), JOB_ID_ATTRIBUTE, message.jobId().toString());
-    moveToDeadLetters(
-        utf8(message.body(), message.jobId()),
-        attributes,
-        delivery.receipt(),
-        reason,
-        delivery.receiveCount());
+    boolean moved =
+        moveToDeadLetters(
+            SqsMessages.utf8(message.body(), message.jobId()),
+            attributes,
+            delivery.receipt(),
+            reason,
+            delivery.receiveCount());
     LOG.info("job {} moved to the dead-letter queue", message.jobId());
+    return moved;
   }
 
   @Override
@@ -248,59 +263,7 @@ public final class SqsJobQueue implements JobQueue {
     }
   }
 
-  /**
-   * Turns one message of an SQS Lambda event into a {@link Delivery}, from plain values so that
-   * this module needs no Lambda event library.
-   *
-   * @param messageId the SQS {@code messageId}; the job id unless a {@value #JOB_ID_ATTRIBUTE}
-   *     attribute is present
-   * @param receiptHandle the SQS {@code receiptHandle}
-   * @param body the message body (the job request)
-   * @param attributes the system attributes ({@code ApproximateReceiveCount}, {@code
-   *     SentTimestamp}); a missing receive count counts as 1, a missing timestamp as the epoch
-   * @param messageAttributes the string values of the message attributes ({@value #OWNER_ATTRIBUTE}
-   *     required, {@value #JOB_ID_ATTRIBUTE} optional)
-   * @throws IllegalArgumentException when the message is not a job message
-   */
-  public static Delivery toDelivery(
-      String messageId,
-      String receiptHandle,
-      String body,
-      Map<String, String> attributes,
-      Map<String, String> messageAttributes) {
-    Map<String, String> system = attributes == null ? Map.of() : attributes;
-    Map<String, String> custom = messageAttributes == null ? Map.of() : messageAttributes;
-    String owner = custom.get(OWNER_ATTRIBUTE);
-    if (owner == null || owner.isBlank()) {
-      throw new IllegalArgumentException("no '" + OWNER_ATTRIBUTE + "' message attribute");
-    }
-    if (receiptHandle == null || receiptHandle.isEmpty()) {
-      throw new IllegalArgumentException("no receipt handle");
-    }
-    if (body == null) {
-      throw new IllegalArgumentException("no body");
-    }
-    String idText = custom.getOrDefault(JOB_ID_ATTRIBUTE, messageId);
-    JobId jobId;
-    try {
-      jobId = JobId.parse(idText);
-    } catch (RuntimeException e) {
-      throw new IllegalArgumentException("job id is not a UUID: " + idText, e);
-    }
-    String count = system.get(RECEIVE_COUNT);
-    long receiveCount = count == null ? 1 : parseNumber(count, "receive count");
-    if (receiveCount < 1 || receiveCount > Integer.MAX_VALUE) {
-      throw new IllegalArgumentException("receive count out of range: " + count);
-    }
-    String sent = system.get(SENT_TIMESTAMP);
-    Instant sentAt =
-        sent == null ? Instant.EPOCH : Instant.ofEpochMilli(parseNumber(sent, "sent timestamp"));
-    JobMessage message =
-        new JobMessage(jobId, new Owner(owner), body.getBytes(StandardCharsets.UTF_8), sentAt);
-    return new Delivery(message, receiptHandle, (int) receiveCount);
-  }
-
-  private void moveToDeadLetters(
+  private boolean moveToDeadLetters(
       String body,
       Map<String, String> attributes,
       String receiptHandle,
@@ -310,10 +273,10 @@ public final class SqsJobQueue implements JobQueue {
     attributes.forEach(
         (k, v) -> {
           if (v != null && !v.isEmpty()) {
-            copy.put(k, text(v));
+            copy.put(k, SqsMessages.text(v));
           }
         });
-    copy.put(ERROR_ATTRIBUTE, text(bounded(reason)));
+    copy.put(ERROR_ATTRIBUTE, SqsMessages.text(SqsMessages.bounded(reason)));
     if (receiveCount > 0) {
       copy.put(
           RECEIVE_COUNT_ATTRIBUTE,
@@ -328,19 +291,21 @@ public final class SqsJobQueue implements JobQueue {
     } catch (SdkException e) {
       throw new StorageException("SQS SendMessage to the dead-letter queue failed", e);
     }
-    delete(receiptHandle, attributes.getOrDefault(JOB_ID_ATTRIBUTE, "?"));
+    return delete(receiptHandle, attributes.getOrDefault(JOB_ID_ATTRIBUTE, "?"));
   }
 
-  private void delete(String receiptHandle, String jobId) {
+  private boolean delete(String receiptHandle, String jobId) {
     try {
       sqs.deleteMessage(b -> b.queueUrl(queueUrl).receiptHandle(receiptHandle));
       LOG.debug("job {} message deleted", jobId);
+      return true;
     } catch (ReceiptHandleIsInvalidException stale) {
       LOG.info("job {}: stale receipt on delete ignored", jobId);
+      return false;
     } catch (SqsException e) {
       if (isStaleReceipt(e)) {
         LOG.info("job {}: stale receipt on delete ignored", jobId);
-        return;
+        return false;
       }
       throw new StorageException("SQS DeleteMessage failed for job " + jobId, e);
     } catch (SdkException e) {
@@ -353,43 +318,12 @@ public final class SqsJobQueue implements JobQueue {
     return code != null && code.contains("ReceiptHandleIsInvalid");
   }
 
-  private static MessageAttributeValue text(String value) {
-    return MessageAttributeValue.builder().dataType("String").stringValue(value).build();
-  }
-
-  private static String bounded(String reason) {
-    String r = reason == null || reason.isBlank() ? "unknown" : reason;
-    return r.length() <= MAX_ERROR_CHARS ? r : r.substring(0, MAX_ERROR_CHARS) + "…";
-  }
-
-  private static String utf8(byte[] body, JobId id) {
-    try {
-      return StandardCharsets.UTF_8
-          .newDecoder()
-          .onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT)
-          .decode(ByteBuffer.wrap(body))
-          .toString();
-    } catch (CharacterCodingException e) {
-      throw new IllegalArgumentException(
-          "job " + id + ": an SQS message body must be UTF-8 text", e);
-    }
-  }
-
   private static long ceilSeconds(Duration d) {
     if (d.isNegative() || d.isZero()) {
       return 0;
     }
     long s = d.getSeconds();
     return d.getNano() > 0 ? s + 1 : s;
-  }
-
-  private static long parseNumber(String text, String what) {
-    try {
-      return Long.parseLong(text.trim());
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(what + " is not a number: " + text, e);
-    }
   }
 
   private static InterruptedException interrupted(Exception cause) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.qbi.adapters.aws.testing.LocalS3;
 import dev.qbi.adapters.aws.testing.LocalSqs;
 import dev.qbi.adapters.aws.testing.TestAws;
+import dev.qbi.core.job.Decision;
 import dev.qbi.core.job.Delivery;
 import dev.qbi.core.job.Job;
 import dev.qbi.core.job.JobStatus;
@@ -14,7 +15,6 @@ import dev.qbi.core.simulator.WeatherSimulator;
 import dev.qbi.core.usecase.InProcessJobExecutor;
 import dev.qbi.core.usecase.JobStatusQuery;
 import dev.qbi.core.usecase.ProcessJob;
-import dev.qbi.core.usecase.ProcessJob.Outcome;
 import dev.qbi.core.usecase.ProcessJob.RetryPolicy;
 import dev.qbi.core.usecase.SubmitJob;
 import java.net.URI;
@@ -69,10 +69,16 @@ class AwsPipelineTest {
   private ProcessJob processor(JobHandler handler, int maxReceiveCount) {
     return new ProcessJob(
         table,
-        queue,
         new InProcessJobExecutor(handler, payloads),
         Clock.systemUTC(),
         new RetryPolicy(maxReceiveCount, Duration.ZERO, Duration.ZERO));
+  }
+
+  /** Processes a delivery and settles the decision on the SQS queue, as a worker does. */
+  private Decision run(ProcessJob processor, Delivery d) {
+    Decision decision = processor.process(d);
+    queue.settle(d, decision);
+    return decision;
   }
 
   @Test
@@ -82,9 +88,9 @@ class AwsPipelineTest {
     assertThat(table.find(receipt.messageId())).as("the row is the processor's job").isEmpty();
 
     Delivery d = queue.receive(10, Duration.ofMinutes(1), Duration.ZERO).get(0);
-    Outcome outcome = processor(new WeatherSimulator(5), 3).process(d);
+    Decision outcome = run(processor(new WeatherSimulator(5), 3), d);
 
-    assertThat(outcome).isEqualTo(Outcome.COMPLETED);
+    assertThat(outcome).isInstanceOf(Decision.Completed.class);
     Job job = table.find(receipt.messageId()).orElseThrow();
     assertThat(job.status()).isEqualTo(JobStatus.COMPLETE);
     assertThat(job.owner()).isEqualTo(ALICE);
@@ -131,10 +137,10 @@ class AwsPipelineTest {
     // the first delivery completes the job, but its acknowledgement "gets lost"
     table.insertIfAbsent(
         Job.submitted(first.message().jobId(), ALICE, "m", java.time.Instant.now()));
-    assertThat(processor.process(first)).isEqualTo(Outcome.COMPLETED);
+    assertThat(processor.process(first)).isInstanceOf(Decision.Completed.class);
     Delivery again = new Delivery(first.message(), first.receipt(), first.receiveCount() + 1);
 
-    assertThat(processor.process(again)).isEqualTo(Outcome.ALREADY_DONE);
+    assertThat(processor.process(again)).isEqualTo(new Decision.AlreadyDone(JobStatus.COMPLETE));
     assertThat(runs[0]).isEqualTo(1);
   }
 
@@ -156,7 +162,8 @@ class AwsPipelineTest {
         };
     Delivery d = queue.receive(1, Duration.ofMinutes(1), Duration.ZERO).get(0);
 
-    assertThat(processor(broken, 1).process(d)).isEqualTo(Outcome.FAILED);
+    assertThat(run(processor(broken, 1), d))
+        .isEqualTo(new Decision.DeadLetter("java.lang.IllegalStateException: simulated failure"));
 
     Job job = table.find(d.message().jobId()).orElseThrow();
     assertThat(job.status()).isEqualTo(JobStatus.FAILED);

@@ -12,7 +12,6 @@ import dev.qbi.core.job.Job;
 import dev.qbi.core.job.JobStatus;
 import dev.qbi.core.job.Page;
 import dev.qbi.core.port.JobTable;
-import dev.qbi.core.port.JobTable.Transition;
 import dev.qbi.core.testing.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
@@ -97,28 +96,45 @@ class DynamoDbJobTableTest extends JobTableContract {
     assertThat(item).doesNotContainKeys("outputKey", "error");
 
     Instant later = job.updatedAt().plusSeconds(3600);
-    table.transition(
-        job.id(),
-        JobStatus.SUBMITTED,
-        new Transition(JobStatus.PROCESSING, later, 1, null, "x: y"));
+    assertThat(table.update(job.next(JobStatus.PROCESSING, later, 1, null, "x: y"))).isTrue();
     assertThat(rawItem(job).get("expiresAt").n())
         .isEqualTo(Long.toString(later.plus(RETENTION).getEpochSecond()));
   }
 
   @Test
-  void completing_clears_a_previous_attempts_error() {
+  void attempt_errors_are_kept_as_a_list_and_the_version_as_a_number() {
     Job job = stored(ALICE);
-    table.transition(
-        job.id(),
-        JobStatus.SUBMITTED,
-        new Transition(JobStatus.PROCESSING, clock.instant(), 1, null, "java.io.IOException: x"));
+    Job retried =
+        job.next(JobStatus.PROCESSING, clock.instant(), 1, null, "java.io.IOException: x");
+    assertThat(table.update(retried)).isTrue();
+    assertThat(
+            table.update(
+                retried.next(JobStatus.COMPLETE, clock.instant(), 2, "jobs/out.json", null)))
+        .isTrue();
 
-    table.transition(
-        job.id(),
-        JobStatus.PROCESSING,
-        new Transition(JobStatus.COMPLETE, clock.instant(), 2, "jobs/out.json", null));
+    Map<String, AttributeValue> item = rawItem(job);
+    assertThat(item.get("errors").l())
+        .extracting(AttributeValue::s)
+        .containsExactly("java.io.IOException: x");
+    assertThat(item.get("version").n()).isEqualTo("2");
+    assertThat(item).containsKey("outputKey");
+  }
 
-    assertThat(rawItem(job)).doesNotContainKey("error").containsKey("outputKey");
+  @Test
+  void an_item_written_before_versions_reads_as_version_zero_and_can_be_updated() {
+    Job job = stored(ALICE);
+    Map<String, AttributeValue> legacy = new java.util.HashMap<>(rawItem(job));
+    legacy.remove("version");
+    legacy.remove("errors");
+    legacy.put("error", AttributeValue.fromS("E: from the old release"));
+    dynamo.putItem(b -> b.tableName(tableName).item(legacy));
+
+    Job read = table.find(job.id()).orElseThrow();
+    assertThat(read.version()).isZero();
+    assertThat(read.errors()).containsExactly("E: from the old release");
+    assertThat(table.update(read.next(JobStatus.PROCESSING, clock.instant(), 1, null, null)))
+        .isTrue();
+    assertThat(table.find(job.id()).orElseThrow().version()).isEqualTo(1);
   }
 
   @Test
@@ -137,7 +153,7 @@ class DynamoDbJobTableTest extends JobTableContract {
   @Test
   void sparse_status_filter_pages_through_many_non_matching_jobs() {
     Job wanted = stored(ALICE);
-    table.transition(wanted.id(), JobStatus.SUBMITTED, to(JobStatus.PROCESSING));
+    advanced(wanted, JobStatus.PROCESSING);
     for (int i = 0; i < 150; i++) {
       stored(ALICE);
     }

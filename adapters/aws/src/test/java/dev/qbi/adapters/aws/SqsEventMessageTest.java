@@ -10,7 +10,7 @@ import java.time.Instant;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** {@link SqsJobQueue#toDelivery}: one message of an SQS Lambda event to a delivery. */
+/** {@link SqsMessages#toDelivery}: one message of an SQS Lambda event to a delivery. */
 class SqsEventMessageTest {
 
   private static final String MESSAGE_ID = "059f36b4-87a3-44ab-83d2-661975830a7d";
@@ -20,7 +20,7 @@ class SqsEventMessageTest {
   @Test
   void api_gateway_message_uses_the_sqs_message_id_as_job_id() {
     Delivery d =
-        SqsJobQueue.toDelivery(
+        SqsMessages.toDelivery(
             MESSAGE_ID,
             "AQEBwJnKyrHigUMZj6rYigCgxlaS3SLy0a",
             "{\"x\":1}",
@@ -40,14 +40,14 @@ class SqsEventMessageTest {
     String jobId = "4a3f3a55-8b0b-4d3c-9d0e-3f6f1d2b7c11";
 
     Delivery d =
-        SqsJobQueue.toDelivery(MESSAGE_ID, "r", "{}", SYSTEM, Map.of("owner", "o", "jobId", jobId));
+        SqsMessages.toDelivery(MESSAGE_ID, "r", "{}", SYSTEM, Map.of("owner", "o", "jobId", jobId));
 
     assertThat(d.message().jobId().toString()).isEqualTo(jobId);
   }
 
   @Test
   void missing_system_attributes_count_as_first_delivery_at_the_epoch() {
-    Delivery d = SqsJobQueue.toDelivery(MESSAGE_ID, "r", "{}", Map.of(), Map.of("owner", "o"));
+    Delivery d = SqsMessages.toDelivery(MESSAGE_ID, "r", "{}", Map.of(), Map.of("owner", "o"));
 
     assertThat(d.receiveCount()).isEqualTo(1);
     assertThat(d.message().sentAt()).isEqualTo(Instant.EPOCH);
@@ -55,16 +55,16 @@ class SqsEventMessageTest {
 
   @Test
   void message_that_is_not_a_job_message_is_refused() {
-    assertThatThrownBy(() -> SqsJobQueue.toDelivery(MESSAGE_ID, "r", "{}", SYSTEM, Map.of()))
+    assertThatThrownBy(() -> SqsMessages.toDelivery(MESSAGE_ID, "r", "{}", SYSTEM, Map.of()))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("owner");
     assertThatThrownBy(
-            () -> SqsJobQueue.toDelivery("not-a-uuid", "r", "{}", SYSTEM, Map.of("owner", "o")))
+            () -> SqsMessages.toDelivery("not-a-uuid", "r", "{}", SYSTEM, Map.of("owner", "o")))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("UUID");
     assertThatThrownBy(
             () ->
-                SqsJobQueue.toDelivery(
+                SqsMessages.toDelivery(
                     MESSAGE_ID,
                     "r",
                     "{}",
@@ -72,7 +72,7 @@ class SqsEventMessageTest {
                     Map.of("owner", "o")))
         .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(
-            () -> SqsJobQueue.toDelivery(MESSAGE_ID, "", "{}", SYSTEM, Map.of("owner", "o")))
+            () -> SqsMessages.toDelivery(MESSAGE_ID, "", "{}", SYSTEM, Map.of("owner", "o")))
         .isInstanceOf(IllegalArgumentException.class);
   }
 }

@@ -5,7 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.qbi.adapters.aws.testing.LocalSqs;
 import dev.qbi.adapters.aws.testing.TestAws;
-import dev.qbi.core.contract.JobQueueContract;
+import dev.qbi.core.contract.JobInboxContract;
+import dev.qbi.core.job.Decision;
 import dev.qbi.core.job.Delivery;
 import dev.qbi.core.job.JobMessage;
 import dev.qbi.core.job.Owner;
@@ -27,11 +28,12 @@ import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
 
 /**
- * The queue contract against ElasticMQ. ElasticMQ keeps real time, so {@link #letTimePass} sleeps;
- * the tests run concurrently (each on its own queues) to keep the wall time down.
+ * The inbox contract against ElasticMQ, and what only the SQS adapter does. ElasticMQ keeps real
+ * time, so {@link #letTimePass} sleeps; the tests run concurrently (each on its own queues) to keep
+ * the wall time down.
  */
 @Execution(ExecutionMode.CONCURRENT)
-class SqsJobQueueTest extends JobQueueContract {
+class SqsJobQueueTest extends JobInboxContract {
 
   private static AwsClients aws;
   private static SqsClient sqs;
@@ -59,12 +61,7 @@ class SqsJobQueueTest extends JobQueueContract {
 
   @Override
   protected void letTimePass(Duration d) {
-    try {
-      Thread.sleep(d.toMillis());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AssertionError("interrupted", e);
-    }
+    LocalSqs.sleep(d);
   }
 
   @Test
@@ -121,7 +118,7 @@ class SqsJobQueueTest extends JobQueueContract {
     queue.send(sent);
     Delivery d = receiveNow(1, LONG_LEASE).get(0);
 
-    queue.deadLetter(d, "java.lang.IllegalStateException: boom");
+    queue.settle(d, new Decision.DeadLetter("java.lang.IllegalStateException: boom"));
 
     Message dead = rawReceive(dlqUrl).get(0);
     assertThat(dead.body()).isEqualTo("{\"poison\":1}");

@@ -3,6 +3,7 @@ package dev.qbi.runtime.lambda;
 import dev.qbi.adapters.aws.AwsClients;
 import dev.qbi.adapters.aws.DynamoDbJobTable;
 import dev.qbi.adapters.aws.S3PayloadStore;
+import dev.qbi.core.Defaults;
 import dev.qbi.core.port.JobTable;
 import java.time.Duration;
 import software.amazon.awssdk.core.SdkSystemSetting;
@@ -16,7 +17,7 @@ import software.amazon.awssdk.regions.Region;
 final class AwsWiring {
 
   /** How long finished jobs are kept when {@code JOB_RETENTION_DAYS} is not set. */
-  static final long DEFAULT_RETENTION_DAYS = 30;
+  static final long DEFAULT_RETENTION_DAYS = Defaults.RETENTION.toDays();
 
   private AwsWiring() {}
 

@@ -1,12 +1,12 @@
 package dev.qbi.runtime.lambda;
 
-import dev.qbi.core.usecase.ProcessJob;
+import dev.qbi.core.job.Decision;
 
 /** What the job processor counts per invocation (EMF on Lambda). */
 interface JobMetrics {
 
-  /** One message's outcome; {@code null} when its processing threw unexpectedly. */
-  void record(ProcessJob.Outcome outcome);
+  /** One message's decision; {@code null} when its processing threw unexpectedly. */
+  void record(Decision decision);
 
   /** Publishes the invocation's counts and starts over. */
   void flush();
@@ -15,7 +15,7 @@ interface JobMetrics {
   JobMetrics NONE =
       new JobMetrics() {
         @Override
-        public void record(ProcessJob.Outcome outcome) {}
+        public void record(Decision decision) {}
 
         @Override
         public void flush() {}

@@ -6,9 +6,12 @@ import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import dev.qbi.adapters.aws.AwsClients;
 import dev.qbi.adapters.aws.SqsJobQueue;
+import dev.qbi.adapters.aws.SqsMessages;
+import dev.qbi.core.Defaults;
+import dev.qbi.core.job.Decision;
 import dev.qbi.core.job.Delivery;
 import dev.qbi.core.port.JobExecutor;
-import dev.qbi.core.port.JobQueue;
+import dev.qbi.core.port.JobInbox;
 import dev.qbi.core.port.JobTable;
 import dev.qbi.core.usecase.ProcessJob;
 import dev.qbi.core.usecase.ProcessJob.RetryPolicy;
@@ -31,9 +34,9 @@ import org.slf4j.MDC;
  *
  * <p>Per message: completed, already done (a redelivery of a finished job: the simulator is not run
  * again) or dead-lettered on its last attempt (the job is {@code failed}, the message copied to
- * {@code JOB_DLQ_URL}) → success, Lambda deletes it; a failed attempt to be retried, or anything
- * that throws → its id in {@code batchItemFailures}, SQS delivers it again. See {@link
- * BatchMessageQueue}.
+ * {@code JOB_DLQ_URL}) → success, Lambda deletes it; a failed attempt to be retried, a delivery
+ * that lost its job to another, or anything that throws → its id in {@code batchItemFailures}, SQS
+ * delivers it again. {@link ProcessJob} only decides; {@link #settle} applies the decision.
  */
 public final class JobProcessorHandler implements RequestHandler<SQSEvent, SQSBatchResponse> {
 
@@ -51,12 +54,12 @@ public final class JobProcessorHandler implements RequestHandler<SQSEvent, SQSBa
           "POWERTOOLS_LOG_LEVEL");
 
   /** Deliveries before a job fails, when {@code MAX_RECEIVE_COUNT} is not set. */
-  public static final int DEFAULT_MAX_RECEIVE_COUNT = 3;
+  public static final int DEFAULT_MAX_RECEIVE_COUNT = Defaults.MAX_RECEIVE_COUNT;
 
   private static final Logger LOG = LoggerFactory.getLogger(JobProcessorHandler.class);
 
   private final JobTable table;
-  private final JobQueue queue;
+  private final JobInbox queue;
   private final JobExecutor executor;
   private final Clock clock;
   private final RetryPolicy retry;
@@ -79,7 +82,7 @@ public final class JobProcessorHandler implements RequestHandler<SQSEvent, SQSBa
 
   JobProcessorHandler(
       JobTable table,
-      JobQueue queue,
+      JobInbox queue,
       JobExecutor executor,
       Clock clock,
       RetryPolicy retry,
@@ -97,8 +100,7 @@ public final class JobProcessorHandler implements RequestHandler<SQSEvent, SQSBa
     if (max < 1 || max > 1000) {
       throw new IllegalStateException("MAX_RECEIVE_COUNT must be in 1..1000, was " + max);
     }
-    RetryPolicy defaults = RetryPolicy.DEFAULT;
-    return new RetryPolicy((int) max, defaults.baseDelay(), defaults.maxDelay());
+    return RetryPolicy.withMaxReceiveCount((int) max);
   }
 
   @Override
@@ -134,13 +136,11 @@ public final class JobProcessorHandler implements RequestHandler<SQSEvent, SQSBa
     try {
       Delivery delivery = delivery(message);
       MDC.put("jobId", delivery.message().jobId().toString());
-      BatchMessageQueue decisions = new BatchMessageQueue(queue);
-      ProcessJob.Outcome outcome =
-          new ProcessJob(table, decisions, executor, clock, retry).process(delivery);
-      metrics.record(outcome);
-      BatchMessageQueue.Decision decision = decisions.decision();
-      LOG.info("job {}: {} ({})", delivery.message().jobId(), outcome, decision);
-      return !decision.reportAsFailure();
+      Decision decision = new ProcessJob(table, executor, clock, retry).process(delivery);
+      metrics.record(decision);
+      boolean done = settle(delivery, decision);
+      LOG.info("job {}: {}", delivery.message().jobId(), decision.label());
+      return done;
     } catch (RuntimeException e) {
       metrics.record(null);
       LOG.error("message {} could not be processed", message.getMessageId(), e);
@@ -148,6 +148,45 @@ public final class JobProcessorHandler implements RequestHandler<SQSEvent, SQSBa
     } finally {
       MDC.remove("jobId");
       MDC.remove("messageId");
+    }
+  }
+
+  /**
+   * Settles a decision the Lambda way: the event source mapping deletes every message not reported
+   * in {@code batchItemFailures}, so a finished message needs no queue call; a dead letter is
+   * copied to the DLQ with its reason (and deleted) here; a retry is reported as a failure, with
+   * the message's visibility shortened to the backoff when possible; a contended delivery is
+   * reported as a failure and comes back after its visibility timeout.
+   *
+   * @return true when the message is done with (Lambda may delete it)
+   */
+  private boolean settle(Delivery delivery, Decision decision) {
+    switch (decision) {
+      case Decision.Completed c -> {
+        return true;
+      }
+      case Decision.AlreadyDone a -> {
+        return true;
+      }
+      case Decision.DeadLetter d -> {
+        queue.settle(delivery, d);
+        return true;
+      }
+      case Decision.RetryAfter r -> {
+        try {
+          queue.settle(delivery, r);
+        } catch (RuntimeException e) {
+          // reported as a failure anyway: it comes back after the visibility timeout
+          LOG.warn(
+              "job {}: could not shorten the visibility for the backoff: {}",
+              delivery.message().jobId(),
+              e.toString());
+        }
+        return false;
+      }
+      case Decision.Contended c -> {
+        return false;
+      }
     }
   }
 
@@ -164,7 +203,7 @@ public final class JobProcessorHandler implements RequestHandler<SQSEvent, SQSBa
                 }
               });
     }
-    return SqsJobQueue.toDelivery(
+    return SqsMessages.toDelivery(
         message.getMessageId(),
         message.getReceiptHandle(),
         message.getBody(),

@@ -5,6 +5,7 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import dev.qbi.adapters.aws.AwsClients;
+import dev.qbi.core.Defaults;
 import dev.qbi.core.api.ApiContract;
 import dev.qbi.core.job.JobId;
 import dev.qbi.core.job.Owner;
@@ -36,7 +37,7 @@ public final class JobStatusHandler
           "POWERTOOLS_LOG_LEVEL");
 
   /** How long a download link works when {@code LINK_TTL_SECONDS} is not set. */
-  public static final long DEFAULT_LINK_TTL_SECONDS = 3600;
+  public static final long DEFAULT_LINK_TTL_SECONDS = Defaults.LINK_TTL.toSeconds();
 
   private static final String ROUTE = "GET /job-status";
   private static final String PREFIX = "/job-status/";

@@ -12,6 +12,7 @@ import dev.qbi.adapters.aws.S3PayloadStore;
 import dev.qbi.adapters.aws.SqsJobQueue;
 import dev.qbi.adapters.aws.testing.LocalS3;
 import dev.qbi.adapters.aws.testing.LocalSqs;
+import dev.qbi.core.job.Decision;
 import dev.qbi.core.job.Job;
 import dev.qbi.core.job.JobId;
 import dev.qbi.core.job.JobStatus;
@@ -255,16 +256,14 @@ class JobProcessorHandlerTest {
     int flushes;
 
     @Override
-    public void record(ProcessJob.Outcome outcome) {
-      if (outcome == null) {
-        errored++;
-        return;
-      }
-      switch (outcome) {
-        case COMPLETED -> completed++;
-        case FAILED -> failed++;
-        case RETRY_SCHEDULED -> retried++;
-        case ALREADY_DONE -> duplicates++;
+    public void record(Decision decision) {
+      switch (decision) {
+        case null -> errored++;
+        case Decision.Completed c -> completed++;
+        case Decision.DeadLetter d -> failed++;
+        case Decision.RetryAfter r -> retried++;
+        case Decision.Contended c -> retried++;
+        case Decision.AlreadyDone a -> duplicates++;
       }
     }
 

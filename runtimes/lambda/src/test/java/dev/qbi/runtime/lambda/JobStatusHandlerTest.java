@@ -13,9 +13,8 @@ import dev.qbi.adapters.aws.S3PayloadStore;
 import dev.qbi.adapters.aws.testing.LocalS3;
 import dev.qbi.core.job.Job;
 import dev.qbi.core.job.JobId;
-import dev.qbi.core.job.JobStatus;
 import dev.qbi.core.job.Owner;
-import dev.qbi.core.port.JobTable.Transition;
+import dev.qbi.core.testing.JobFixtures;
 import dev.qbi.runtime.lambda.testing.Repo;
 import dev.qbi.runtime.lambda.testing.TestAws;
 import dev.qbi.runtime.lambda.testing.TestContext;
@@ -160,11 +159,7 @@ class JobStatusHandlerTest {
   }
 
   private void complete(JobId id, Owner who, String key) {
-    table.insertIfAbsent(Job.submitted(id, who, "md5", T0));
-    table.transition(
-        id, JobStatus.SUBMITTED, new Transition(JobStatus.PROCESSING, T0, 1, null, null));
-    table.transition(
-        id, JobStatus.PROCESSING, new Transition(JobStatus.COMPLETE, T0, 1, key, null));
+    JobFixtures.completed(table, id, who, T0, key);
   }
 
   private static APIGatewayV2HTTPEvent freshSample() {

@@ -11,9 +11,8 @@ import dev.qbi.adapters.aws.AwsClients;
 import dev.qbi.adapters.aws.DynamoDbJobTable;
 import dev.qbi.core.job.Job;
 import dev.qbi.core.job.JobId;
-import dev.qbi.core.job.JobStatus;
 import dev.qbi.core.job.Owner;
-import dev.qbi.core.port.JobTable.Transition;
+import dev.qbi.core.testing.JobFixtures;
 import dev.qbi.runtime.lambda.testing.Repo;
 import dev.qbi.runtime.lambda.testing.TestAws;
 import dev.qbi.runtime.lambda.testing.TestContext;
@@ -50,13 +49,11 @@ class ListJobsHandlerTest {
     for (int i = 0; i < 4; i++) {
       JobId id = JobId.random();
       Instant at = T0.plusSeconds(i * 60L);
-      table.insertIfAbsent(Job.submitted(id, owner, "md5", at));
       if (i % 2 == 0) {
-        table.transition(
-            id, JobStatus.SUBMITTED, new Transition(JobStatus.PROCESSING, at, 1, null, null));
-        table.transition(
-            id, JobStatus.PROCESSING, new Transition(JobStatus.COMPLETE, at, 1, "k", null));
+        JobFixtures.completed(table, id, owner, at, "k");
         completeNewestFirst.add(0, id);
+      } else {
+        table.insertIfAbsent(Job.submitted(id, owner, "md5", at));
       }
     }
     table.insertIfAbsent(Job.submitted(JobId.random(), new Owner("someone-else"), "md5", T0));

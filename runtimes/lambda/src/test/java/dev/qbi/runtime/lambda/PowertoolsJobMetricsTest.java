@@ -2,8 +2,9 @@ package dev.qbi.runtime.lambda;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.qbi.core.usecase.ProcessJob;
+import dev.qbi.core.job.Decision;
 import java.lang.reflect.Proxy;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -31,9 +32,10 @@ class PowertoolsJobMetricsTest {
   @Test
   void an_invocations_outcomes_are_published_as_counts_zeros_included() {
     PowertoolsJobMetrics metrics = new PowertoolsJobMetrics(recording);
-    metrics.record(ProcessJob.Outcome.COMPLETED);
-    metrics.record(ProcessJob.Outcome.COMPLETED);
-    metrics.record(ProcessJob.Outcome.RETRY_SCHEDULED);
+    metrics.record(new Decision.Completed("jobs/a.json"));
+    metrics.record(new Decision.Completed("jobs/a.json"));
+    metrics.record(new Decision.RetryAfter(Duration.ofSeconds(1), "E: x"));
+    metrics.record(new Decision.Contended());
     metrics.record(null);
 
     metrics.flush();
@@ -43,7 +45,7 @@ class PowertoolsJobMetricsTest {
             Map.of(
                 "JobsCompleted", 2.0,
                 "JobsFailed", 0.0,
-                "JobsRetried", 1.0,
+                "JobsRetried", 2.0,
                 "JobsDuplicate", 0.0,
                 "MessagesErrored", 1.0));
     assertThat(calls).last().isEqualTo("flush");
@@ -52,7 +54,7 @@ class PowertoolsJobMetricsTest {
   @Test
   void counts_start_over_after_a_flush() {
     PowertoolsJobMetrics metrics = new PowertoolsJobMetrics(recording);
-    metrics.record(ProcessJob.Outcome.FAILED);
+    metrics.record(new Decision.DeadLetter("E: y"));
     metrics.flush();
     added.clear();
 

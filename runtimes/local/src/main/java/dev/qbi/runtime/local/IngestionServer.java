@@ -115,7 +115,6 @@ public final class IngestionServer implements AutoCloseable {
     ProcessJob processJob =
         new ProcessJob(
             table,
-            queue,
             new InProcessJobExecutor(handler, payloads),
             clock,
             new ProcessJob.RetryPolicy(

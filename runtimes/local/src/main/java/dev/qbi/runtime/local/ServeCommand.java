@@ -1,5 +1,6 @@
 package dev.qbi.runtime.local;
 
+import dev.qbi.core.Defaults;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -57,19 +58,19 @@ public final class ServeCommand implements Callable<Integer> {
 
   @Option(
       names = "--max-body-bytes",
-      defaultValue = "${env:INGEST_MAX_BODY_BYTES:-262144}",
+      defaultValue = "${env:INGEST_MAX_BODY_BYTES:-" + Defaults.MAX_BODY_BYTES + "}",
       description = "Largest accepted job request body (env INGEST_MAX_BODY_BYTES).")
   int maxBodyBytes;
 
   @Option(
       names = "--link-ttl",
-      defaultValue = "${env:INGEST_LINK_TTL:-PT1H}",
+      defaultValue = "${env:INGEST_LINK_TTL:-" + Defaults.LINK_TTL_TEXT + "}",
       description = "Lifetime of download links, ISO-8601 duration (env INGEST_LINK_TTL).")
   Duration linkTtl;
 
   @Option(
       names = "--visibility-timeout",
-      defaultValue = "${env:INGEST_VISIBILITY_TIMEOUT:-PT30S}",
+      defaultValue = "${env:INGEST_VISIBILITY_TIMEOUT:-" + Defaults.VISIBILITY_TIMEOUT_TEXT + "}",
       description =
           "Lease on a received message before it is delivered again "
               + "(env INGEST_VISIBILITY_TIMEOUT).")
@@ -77,7 +78,7 @@ public final class ServeCommand implements Callable<Integer> {
 
   @Option(
       names = "--max-receive-count",
-      defaultValue = "${env:INGEST_MAX_RECEIVE_COUNT:-3}",
+      defaultValue = "${env:INGEST_MAX_RECEIVE_COUNT:-" + Defaults.MAX_RECEIVE_COUNT + "}",
       description =
           "Deliveries before a job fails and its message is dead-lettered "
               + "(env INGEST_MAX_RECEIVE_COUNT).")
@@ -85,7 +86,7 @@ public final class ServeCommand implements Callable<Integer> {
 
   @Option(
       names = "--retry-delay",
-      defaultValue = "${env:INGEST_RETRY_DELAY:-PT1S}",
+      defaultValue = "${env:INGEST_RETRY_DELAY:-" + Defaults.RETRY_BASE_DELAY_TEXT + "}",
       description =
           "First retry delay after a failed attempt, doubled per attempt "
               + "(env INGEST_RETRY_DELAY).")
@@ -93,7 +94,7 @@ public final class ServeCommand implements Callable<Integer> {
 
   @Option(
       names = "--job-handler",
-      defaultValue = "${env:INGEST_JOB_HANDLER:-weather-simulator}",
+      defaultValue = "${env:INGEST_JOB_HANDLER:-" + Defaults.JOB_HANDLER + "}",
       description = "Business logic to run, by name (env INGEST_JOB_HANDLER).")
   String jobHandler;
 

@@ -1,5 +1,6 @@
 package dev.qbi.runtime.local;
 
+import dev.qbi.core.Defaults;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -94,14 +95,14 @@ public record ServerSettings(
     private Path dataDir = null;
     private int workers = Runtime.getRuntime().availableProcessors();
     private int batchSize = 10;
-    private int maxBodyBytes = 256 * 1024;
-    private Duration linkTtl = Duration.ofHours(1);
-    private Duration visibilityTimeout = Duration.ofSeconds(30);
-    private int maxReceiveCount = 3;
-    private Duration retryBaseDelay = Duration.ofSeconds(1);
-    private Duration retryMaxDelay = Duration.ofSeconds(60);
+    private int maxBodyBytes = Defaults.MAX_BODY_BYTES;
+    private Duration linkTtl = Defaults.LINK_TTL;
+    private Duration visibilityTimeout = Defaults.VISIBILITY_TIMEOUT;
+    private int maxReceiveCount = Defaults.MAX_RECEIVE_COUNT;
+    private Duration retryBaseDelay = Defaults.RETRY_BASE_DELAY;
+    private Duration retryMaxDelay = Defaults.RETRY_MAX_DELAY;
     private Duration shutdownGrace = Duration.ofSeconds(20);
-    private String jobHandler = "weather-simulator";
+    private String jobHandler = Defaults.JOB_HANDLER;
     private String poolId = DEFAULT_POOL_ID;
     private String clientId = DEFAULT_CLIENT_ID;
     private Optional<String> externalIssuer = Optional.empty();

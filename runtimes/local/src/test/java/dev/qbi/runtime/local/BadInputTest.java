@@ -57,6 +57,24 @@ class BadInputTest {
         api.awaitTerminal(token, jobId, Duration.ofSeconds(10))
             .path("jobProcessedPayload")
             .asText();
+    // the job row turns complete before the worker settles its message: wait for the settlement
+    // too, so every test starts from a queue that no longer changes by itself
+    awaitEmptyQueue(Duration.ofSeconds(10));
+  }
+
+  static void awaitEmptyQueue(Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (running.server.queue().depth() > 0) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("the first job's message was never settled");
+      }
+      try {
+        Thread.sleep(10);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError("interrupted", e);
+      }
+    }
   }
 
   @AfterAll

@@ -48,4 +48,14 @@ public final class LocalSqs {
                     .attributes(java.util.Map.of(QueueAttributeName.VISIBILITY_TIMEOUT, "30")))
         .queueUrl();
   }
+
+  /** ElasticMQ keeps real time: a contract's "time passes" is a sleep. */
+  public static void sleep(java.time.Duration d) {
+    try {
+      Thread.sleep(d.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError("interrupted", e);
+    }
+  }
 }

@@ -57,7 +57,9 @@ public final class SqliteDatabase implements AutoCloseable {
       attempts     INTEGER NOT NULL DEFAULT 0,
       payload_md5  TEXT,
       output_key   TEXT,
-      error        TEXT
+      error        TEXT,
+      errors       TEXT,
+      version      INTEGER NOT NULL DEFAULT 0
     ) WITHOUT ROWID""",
     "CREATE INDEX IF NOT EXISTS jobs_by_owner ON jobs (owner, submitted_at, id)",
     """
@@ -149,6 +151,7 @@ public final class SqliteDatabase implements AutoCloseable {
         for (String ddl : SCHEMA) {
           s.execute(ddl);
         }
+        SchemaUpgrades.apply(s);
       }
       List<Session> readers = new ArrayList<>();
       for (int i = 0; i < READERS; i++) {

@@ -1,5 +1,6 @@
 package dev.qbi.adapters.local.sqlite;
 
+import dev.qbi.core.job.Decision;
 import dev.qbi.core.job.Delivery;
 import dev.qbi.core.job.JobId;
 import dev.qbi.core.job.JobMessage;
@@ -49,6 +50,8 @@ public final class SqliteJobQueue implements JobQueue {
   private static final String EARLIEST = "SELECT MIN(visible_at) FROM queue";
   private static final String DELETE = "DELETE FROM queue WHERE id = ? AND lease = ?";
   private static final String DELAY = "UPDATE queue SET visible_at = ? WHERE id = ? AND lease = ?";
+  private static final String EXTEND =
+      "UPDATE queue SET visible_at = ? WHERE id = ? AND lease = ? AND visible_at > ?";
   private static final String TO_DEAD_LETTERS =
       "INSERT INTO dead_letters (job_id, owner, body, sent_at, receive_count, reason, dead_at)"
           + " SELECT job_id, owner, body, sent_at, receive_count, ?, ? FROM queue"
@@ -176,7 +179,40 @@ public final class SqliteJobQueue implements JobQueue {
   }
 
   @Override
-  public void acknowledge(Delivery delivery) {
+  public boolean settle(Delivery delivery, Decision decision) {
+    Objects.requireNonNull(decision, "decision");
+    return switch (decision) {
+      case Decision.Completed c -> delete(delivery);
+      case Decision.AlreadyDone a -> delete(delivery);
+      case Decision.RetryAfter r -> delay(delivery, r.delay());
+      case Decision.DeadLetter d -> deadLetter(delivery, d.error());
+      case Decision.Contended c -> Receipt.of(delivery) != null;
+    };
+  }
+
+  @Override
+  public boolean extendLease(Delivery delivery, Duration visibility) {
+    requireNotNegative(visibility, "visibility");
+    Receipt r = Receipt.of(delivery);
+    boolean extended =
+        r != null
+            && db.write(
+                s -> {
+                  PreparedStatement ps = s.prepare(EXTEND);
+                  Instant now = s.clock().instant();
+                  ps.setLong(1, Times.toNanos(now.plus(visibility)));
+                  ps.setLong(2, r.id());
+                  ps.setString(3, r.token());
+                  ps.setLong(4, Times.toNanos(now));
+                  return ps.executeUpdate() == 1;
+                });
+    if (!extended) {
+      LOG.info("lease of job {} had ended: not extended", delivery.message().jobId());
+    }
+    return extended;
+  }
+
+  private boolean delete(Delivery delivery) {
     Receipt r = Receipt.of(delivery);
     boolean deleted =
         r != null
@@ -190,10 +226,10 @@ public final class SqliteJobQueue implements JobQueue {
     if (!deleted) {
       LOG.info("stale receipt for job {}: acknowledge ignored", delivery.message().jobId());
     }
+    return deleted;
   }
 
-  @Override
-  public void retryLater(Delivery delivery, Duration delay) {
+  private boolean delay(Delivery delivery, Duration delay) {
     Duration d = delay == null || delay.isNegative() ? Duration.ZERO : delay;
     Receipt r = Receipt.of(delivery);
     boolean delayed =
@@ -213,10 +249,10 @@ public final class SqliteJobQueue implements JobQueue {
     if (!delayed) {
       LOG.info("stale receipt for job {}: retry ignored", delivery.message().jobId());
     }
+    return delayed;
   }
 
-  @Override
-  public void deadLetter(Delivery delivery, String reason) {
+  private boolean deadLetter(Delivery delivery, String reason) {
     Receipt r = Receipt.of(delivery);
     boolean moved =
         r != null
@@ -246,6 +282,7 @@ public final class SqliteJobQueue implements JobQueue {
     } else {
       LOG.info("stale receipt for job {}: dead-letter ignored", delivery.message().jobId());
     }
+    return moved;
   }
 
   @Override

@@ -24,21 +24,22 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The job table in SQLite. Every state change is a conditional {@code UPDATE ... WHERE id = ? AND
- * status = ?}; listings use a keyset cursor over {@code (submitted_at, id)}.
+ * version = ?}; listings use a keyset cursor over {@code (submitted_at, id)}.
  */
 public final class SqliteJobTable implements JobTable {
 
   private static final Logger LOG = LoggerFactory.getLogger(SqliteJobTable.class);
 
   private static final String COLUMNS =
-      "id, owner, status, submitted_at, updated_at, attempts, payload_md5, output_key, error";
+      "id, owner, status, submitted_at, updated_at, attempts, payload_md5, output_key, error,"
+          + " errors, version";
   private static final String INSERT =
-      "INSERT INTO jobs (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
+      "INSERT INTO jobs (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
   private static final String INSERT_IF_ABSENT = INSERT + " ON CONFLICT (id) DO NOTHING";
   private static final String FIND = "SELECT " + COLUMNS + " FROM jobs WHERE id = ?";
-  private static final String TRANSITION =
-      "UPDATE jobs SET status = ?, updated_at = ?, attempts = ?, output_key = ?, error = ?"
-          + " WHERE id = ? AND status = ?";
+  private static final String UPDATE =
+      "UPDATE jobs SET status = ?, updated_at = ?, attempts = ?, output_key = ?, error = ?,"
+          + " errors = ?, version = ? WHERE id = ? AND version = ?";
 
   /** {@code v1:<submitted_at nanos>:<job id>}, base64url without padding. */
   private static final Pattern CURSOR =
@@ -72,6 +73,8 @@ public final class SqliteJobTable implements JobTable {
     ps.setString(7, job.payloadMd5());
     ps.setString(8, job.outputKey());
     ps.setString(9, job.error());
+    ps.setString(10, Errors.encode(job.errors()));
+    ps.setLong(11, job.version());
     return ps;
   }
 
@@ -89,38 +92,34 @@ public final class SqliteJobTable implements JobTable {
   }
 
   /**
-   * @throws IllegalStateException when {@code expected -> change.to()} is not an allowed transition
-   *     (so a terminal state never changes), or when more than one row changed
+   * @throws IllegalStateException when more than one row changed
    */
   @Override
-  public boolean transition(JobId id, JobStatus expected, Transition change) {
-    Objects.requireNonNull(id, "id");
-    Objects.requireNonNull(expected, "expected");
-    Objects.requireNonNull(change, "change");
-    Objects.requireNonNull(change.to(), "change.to");
-    Objects.requireNonNull(change.at(), "change.at");
-    expected.checkTransitionTo(change.to());
+  public boolean update(Job next) {
+    Objects.requireNonNull(next, "next");
     boolean changed =
         db.write(
             s -> {
-              PreparedStatement ps = s.prepare(TRANSITION);
-              ps.setString(1, change.to().wireName());
-              ps.setLong(2, Times.toNanos(change.at()));
-              ps.setInt(3, change.attempts());
-              ps.setString(4, change.outputKey());
-              ps.setString(5, change.error());
-              ps.setString(6, id.toString());
-              ps.setString(7, expected.wireName());
+              PreparedStatement ps = s.prepare(UPDATE);
+              ps.setString(1, next.status().wireName());
+              ps.setLong(2, Times.toNanos(next.updatedAt()));
+              ps.setInt(3, next.attempts());
+              ps.setString(4, next.outputKey());
+              ps.setString(5, next.error());
+              ps.setString(6, Errors.encode(next.errors()));
+              ps.setLong(7, next.version());
+              ps.setString(8, next.id().toString());
+              ps.setLong(9, next.version() - 1);
               int rows = ps.executeUpdate();
               if (rows > 1) {
-                throw new IllegalStateException(rows + " job rows changed for id " + id);
+                throw new IllegalStateException(rows + " job rows changed for id " + next.id());
               }
               return rows == 1;
             });
     if (changed) {
-      LOG.debug("job {} {} -> {}", id, expected.wireName(), change.to().wireName());
+      LOG.debug("job {} -> {} (v{})", next.id(), next.status().wireName(), next.version());
     } else {
-      LOG.debug("job {} was not {}: transition skipped", id, expected.wireName());
+      LOG.debug("job {} is no longer at v{}: update skipped", next.id(), next.version() - 1);
     }
     return changed;
   }
@@ -185,7 +184,8 @@ public final class SqliteJobTable implements JobTable {
         rs.getInt(6),
         rs.getString(7),
         rs.getString(8),
-        rs.getString(9));
+        Errors.decode(rs.getString(10)),
+        rs.getLong(11));
   }
 
   private record Key(long submittedAt, String id) {}

@@ -84,7 +84,8 @@ class SqliteJobIntakeTest {
             0,
             "other",
             null,
-            null);
+            List.of(),
+            0);
 
     assertThatThrownBy(() -> intake.accept(clash, submission(clash)))
         .isInstanceOf(StorageException.class);

@@ -2,7 +2,8 @@ package dev.qbi.adapters.local.sqlite;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.qbi.core.contract.JobQueueContract;
+import dev.qbi.core.contract.JobInboxContract;
+import dev.qbi.core.job.Decision;
 import dev.qbi.core.job.Delivery;
 import dev.qbi.core.job.JobMessage;
 import dev.qbi.core.job.Owner;
@@ -20,7 +21,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class SqliteJobQueueTest extends JobQueueContract {
+/**
+ * The SQLite queue as an inbox (the shared contract) and what only it does: dead letters, redrive.
+ */
+class SqliteJobQueueTest extends JobInboxContract {
 
   @TempDir Path dir;
   private SqliteDatabase db;
@@ -53,7 +57,7 @@ class SqliteJobQueueTest extends JobQueueContract {
     letTimePass(PAST_SHORT_LEASE);
     Delivery second = sqliteQueue.receive(1, SHORT_LEASE, Duration.ZERO).get(0);
 
-    sqliteQueue.deadLetter(second, "java.io.IOException: disk on fire");
+    sqliteQueue.settle(second, new Decision.DeadLetter("java.io.IOException: disk on fire"));
 
     List<DeadLetter> dead = sqliteQueue.deadLetters(10);
     assertThat(dead).hasSize(1);
@@ -76,7 +80,7 @@ class SqliteJobQueueTest extends JobQueueContract {
     letTimePass(PAST_SHORT_LEASE);
     sqliteQueue.receive(1, LONG_LEASE, Duration.ZERO);
 
-    sqliteQueue.deadLetter(stale, "late");
+    sqliteQueue.settle(stale, new Decision.DeadLetter("late"));
 
     assertThat(sqliteQueue.deadLetters(10)).isEmpty();
     assertThat(sqliteQueue.depth()).isEqualTo(1);
@@ -89,7 +93,7 @@ class SqliteJobQueueTest extends JobQueueContract {
     letTimePass(PAST_SHORT_LEASE);
     sqliteQueue.receive(1, LONG_LEASE, Duration.ZERO);
 
-    sqliteQueue.retryLater(stale, Duration.ZERO);
+    sqliteQueue.settle(stale, new Decision.RetryAfter(Duration.ZERO, "retry"));
 
     assertThat(sqliteQueue.receive(1, LONG_LEASE, Duration.ZERO))
         .as("still leased to the current holder")
@@ -103,7 +107,7 @@ class SqliteJobQueueTest extends JobQueueContract {
     sqliteQueue.send(a);
     sqliteQueue.send(b);
     for (Delivery d : sqliteQueue.receive(10, LONG_LEASE, Duration.ZERO)) {
-      sqliteQueue.deadLetter(d, "boom");
+      sqliteQueue.settle(d, new Decision.DeadLetter("boom"));
     }
     assertThat(sqliteQueue.deadLetterDepth()).isEqualTo(2);
 
@@ -125,7 +129,8 @@ class SqliteJobQueueTest extends JobQueueContract {
   void redrive_wakes_a_waiting_receiver() throws Exception {
     JobMessage m = message("{}");
     sqliteQueue.send(m);
-    sqliteQueue.deadLetter(sqliteQueue.receive(1, LONG_LEASE, Duration.ZERO).get(0), "boom");
+    sqliteQueue.settle(
+        sqliteQueue.receive(1, LONG_LEASE, Duration.ZERO).get(0), new Decision.DeadLetter("boom"));
     ExecutorService pool = Executors.newSingleThreadExecutor();
     try {
       Future<List<Delivery>> waiting =
@@ -192,11 +197,13 @@ class SqliteJobQueueTest extends JobQueueContract {
     Delivery real = sqliteQueue.receive(1, LONG_LEASE, Duration.ZERO).get(0);
 
     for (String receipt : List.of("garbage", "1.", ".x", "x.y", "99999.abc")) {
-      sqliteQueue.acknowledge(new Delivery(m, receipt, 1));
+      assertThat(sqliteQueue.settle(new Delivery(m, receipt, 1), new Decision.Completed("k")))
+          .isFalse();
+      assertThat(sqliteQueue.extendLease(new Delivery(m, receipt, 1), LONG_LEASE)).isFalse();
     }
 
     assertThat(sqliteQueue.depth()).isEqualTo(1);
-    sqliteQueue.acknowledge(real);
+    sqliteQueue.settle(real, new Decision.Completed("jobs/x.json"));
     assertThat(sqliteQueue.depth()).isZero();
   }
 

@@ -6,12 +6,16 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.qbi.core.contract.JobTableContract;
 import dev.qbi.core.error.InvalidRequestException;
 import dev.qbi.core.job.Job;
+import dev.qbi.core.job.JobId;
 import dev.qbi.core.job.JobStatus;
 import dev.qbi.core.job.Page;
 import dev.qbi.core.port.JobTable;
 import dev.qbi.core.testing.MutableClock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
 import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
@@ -38,7 +42,7 @@ class SqliteJobTableTest extends JobTableContract {
   @Test
   void jobs_and_their_changes_survive_a_restart() {
     Job job = stored(ALICE);
-    table.transition(job.id(), JobStatus.SUBMITTED, to(JobStatus.PROCESSING));
+    advanced(job, JobStatus.PROCESSING);
 
     db.close();
     db = SqliteDatabase.open(dir.resolve("ingest.db"), clock);
@@ -47,6 +51,39 @@ class SqliteJobTableTest extends JobTableContract {
     assertThat(reopened.find(job.id()).orElseThrow().status()).isEqualTo(JobStatus.PROCESSING);
     assertThat(reopened.listByOwner(ALICE, Optional.empty(), 10, Optional.empty()).items())
         .hasSize(1);
+  }
+
+  @Test
+  void a_database_of_the_previous_release_is_upgraded_in_place() throws Exception {
+    db.close();
+    Path old = dir.resolve("old.db");
+    String id = "0b0e1a2c-3d4e-4f50-8a6b-7c8d9e0f1a2b";
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + old);
+        Statement st = c.createStatement()) {
+      st.execute(
+          "CREATE TABLE jobs (id TEXT PRIMARY KEY, owner TEXT NOT NULL, status TEXT NOT NULL,"
+              + " submitted_at INTEGER NOT NULL, updated_at INTEGER NOT NULL,"
+              + " attempts INTEGER NOT NULL DEFAULT 0, payload_md5 TEXT, output_key TEXT,"
+              + " error TEXT) WITHOUT ROWID");
+      st.execute(
+          "INSERT INTO jobs VALUES ('"
+              + id
+              + "', 'alice-sub', 'processing', 1, 2, 1, 'md5', NULL, 'E: first attempt')");
+    }
+
+    db = SqliteDatabase.open(old, clock);
+    SqliteJobTable upgraded = new SqliteJobTable(db);
+
+    Job job = upgraded.find(JobId.parse(id)).orElseThrow();
+    assertThat(job.version()).isZero();
+    assertThat(job.errors()).containsExactly("E: first attempt");
+    Job failed = job.next(JobStatus.FAILED, clock.instant(), 2, null, "E: second attempt");
+    assertThat(upgraded.update(failed)).isTrue();
+    assertThat(upgraded.find(job.id()).orElseThrow().errors())
+        .containsExactly("E: first attempt", "E: second attempt");
+    db.close();
+    db = SqliteDatabase.open(old, clock);
+    assertThat(new SqliteJobTable(db).find(job.id()).orElseThrow().version()).isEqualTo(1);
   }
 
   @Test

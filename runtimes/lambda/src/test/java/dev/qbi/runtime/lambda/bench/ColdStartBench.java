@@ -21,12 +21,10 @@ import dev.qbi.adapters.aws.SimulatorProtocol;
 import dev.qbi.adapters.aws.testing.LocalDynamoDb;
 import dev.qbi.adapters.aws.testing.LocalS3;
 import dev.qbi.adapters.aws.testing.LocalSqs;
-import dev.qbi.core.job.Job;
 import dev.qbi.core.job.JobId;
-import dev.qbi.core.job.JobStatus;
 import dev.qbi.core.job.Owner;
-import dev.qbi.core.port.JobTable.Transition;
 import dev.qbi.core.simulator.WeatherSimulator;
+import dev.qbi.core.testing.JobFixtures;
 import dev.qbi.core.usecase.InProcessJobExecutor;
 import dev.qbi.runtime.lambda.testing.Repo;
 import dev.qbi.runtime.lambda.testing.TestAws;
@@ -109,13 +107,7 @@ public final class ColdStartBench {
     payloads.put(
         outputKey, "{\"weatherData\":[]}".getBytes(StandardCharsets.UTF_8), "application/json");
     Instant t0 = Instant.now();
-    jobs.insertIfAbsent(Job.submitted(statusJob, new Owner(OWNER), "md5", t0));
-    jobs.transition(
-        statusJob, JobStatus.SUBMITTED, new Transition(JobStatus.PROCESSING, t0, 1, null, null));
-    jobs.transition(
-        statusJob,
-        JobStatus.PROCESSING,
-        new Transition(JobStatus.COMPLETE, t0, 1, outputKey, null));
+    JobFixtures.completed(jobs, statusJob, new Owner(OWNER), t0, outputKey);
 
     Map<String, String> common = new LinkedHashMap<>();
     common.put("AWS_REGION", TestAws.REGION.id());

@@ -1,16 +1,18 @@
 package dev.qbi.runtime.local.worker;
 
+import dev.qbi.core.job.Decision;
 import dev.qbi.core.job.Delivery;
-import dev.qbi.core.port.JobQueue;
+import dev.qbi.core.port.JobInbox;
 import dev.qbi.core.usecase.ProcessJob;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
@@ -20,10 +22,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Workers that lease messages from the queue and process them. Each of {@code workers} receivers
- * leases up to {@code batchSize} messages at a time and hands each to a virtual thread; a receiver
- * leases again as soon as there is room (up to {@code 4 * batchSize} jobs in flight per receiver),
- * so storage round trips overlap and group commits are shared.
+ * Workers that lease messages from the inbox, process them and settle each {@link Decision} on the
+ * inbox. Each of {@code workers} receivers leases up to {@code batchSize} messages at a time and
+ * hands each to a virtual thread; a receiver leases again as soon as there is room (up to {@code 4
+ * * batchSize} jobs in flight per receiver), so storage round trips overlap and group commits are
+ * shared.
  *
  * <p>On {@link #close()} the receivers stop leasing and in-flight jobs are given {@code grace} to
  * finish; anything unfinished keeps its lease and is delivered again after the visibility timeout,
@@ -39,7 +42,7 @@ public final class WorkerPool implements AutoCloseable {
    */
   private static final int IN_FLIGHT_PER_RECEIVER = 16;
 
-  private final JobQueue queue;
+  private final JobInbox inbox;
   private final ProcessJob processJob;
   private final int workers;
   private final int batchSize;
@@ -49,11 +52,12 @@ public final class WorkerPool implements AutoCloseable {
   private final List<Thread> receivers = new ArrayList<>();
   private final ExecutorService processors = Executors.newVirtualThreadPerTaskExecutor();
   private final Semaphore inFlight;
-  private final Map<ProcessJob.Outcome, Counter> outcomes = new EnumMap<>(ProcessJob.Outcome.class);
+  private final MeterRegistry registry;
+  private final Map<String, Counter> outcomes = new ConcurrentHashMap<>();
   private final Timer processing;
 
   public WorkerPool(
-      JobQueue queue,
+      JobInbox inbox,
       ProcessJob processJob,
       int workers,
       int batchSize,
@@ -63,20 +67,16 @@ public final class WorkerPool implements AutoCloseable {
     if (workers < 1 || batchSize < 1) {
       throw new IllegalArgumentException("workers and batch size must be >= 1");
     }
-    this.queue = queue;
+    this.inbox = inbox;
+    this.registry = registry;
     this.processJob = processJob;
     this.workers = workers;
     this.batchSize = batchSize;
     this.visibility = visibility;
     this.grace = grace;
     this.inFlight = new Semaphore(IN_FLIGHT_PER_RECEIVER * batchSize * workers);
-    for (ProcessJob.Outcome outcome : ProcessJob.Outcome.values()) {
-      outcomes.put(
-          outcome,
-          Counter.builder("ingest.jobs.processed")
-              .description("Deliveries processed, by outcome")
-              .tag("outcome", outcome.name().toLowerCase(java.util.Locale.ROOT))
-              .register(registry));
+    for (String outcome : Decision.LABELS) {
+      counter(outcome);
     }
     this.processing =
         Timer.builder("ingest.jobs.processing")
@@ -110,7 +110,7 @@ public final class WorkerPool implements AutoCloseable {
         while (slots < batchSize && inFlight.tryAcquire()) {
           slots++;
         }
-        List<Delivery> batch = queue.receive(slots, visibility, RECEIVE_WAIT);
+        List<Delivery> batch = inbox.receive(slots, visibility, RECEIVE_WAIT);
         for (Delivery delivery : batch) {
           slots--;
           processors.execute(
@@ -143,8 +143,9 @@ public final class WorkerPool implements AutoCloseable {
   private void processOne(Delivery delivery) {
     long start = System.nanoTime();
     try {
-      ProcessJob.Outcome outcome = processJob.process(delivery);
-      outcomes.get(outcome).increment();
+      Decision decision = processJob.process(delivery);
+      inbox.settle(delivery, decision);
+      counter(decision.label()).increment();
     } catch (RuntimeException e) {
       // the lease will expire and the message comes back: nothing is lost
       LOG.error(
@@ -152,6 +153,16 @@ public final class WorkerPool implements AutoCloseable {
     } finally {
       processing.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
     }
+  }
+
+  private Counter counter(String outcome) {
+    return outcomes.computeIfAbsent(
+        outcome,
+        o ->
+            Counter.builder("ingest.jobs.processed")
+                .description("Deliveries processed, by outcome")
+                .tag("outcome", o.toLowerCase(Locale.ROOT))
+                .register(registry));
   }
 
   @Override

@@ -2,13 +2,12 @@ package dev.qbi.core.contract;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.qbi.core.job.Decision;
 import dev.qbi.core.job.Delivery;
 import dev.qbi.core.job.JobId;
 import dev.qbi.core.job.JobMessage;
-import dev.qbi.core.job.Owner;
-import dev.qbi.core.port.JobQueue;
-import dev.qbi.core.testing.MutableClock;
-import java.nio.charset.StandardCharsets;
+import dev.qbi.core.job.JobStatus;
+import dev.qbi.core.port.JobInbox;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -20,70 +19,16 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * What every {@link JobQueue} adapter must do. Subclass once per adapter and implement {@link
- * #createQueue}. Time is moved with {@link #letTimePass}: by default it advances the {@link
- * MutableClock} handed to the adapter; an adapter whose store keeps its own time (SQS) overrides it
- * to wait instead.
+ * What every {@link JobInbox} must do: leases, receive counts, settling a delivery with each kind
+ * of {@link Decision}, extending a lease, and receipts that go stale when a lease ends. Run against
+ * the SQLite queue, SQS (ElasticMQ) and the in-memory fake.
  */
-public abstract class JobQueueContract {
+public abstract class JobInboxContract extends QueueContractFixture {
 
-  /** Long enough never to expire during a test. */
-  protected static final Duration LONG_LEASE = Duration.ofMinutes(10);
-
-  /** Short enough to expire when {@link #letTimePass} is called with {@link #PAST_SHORT_LEASE}. */
-  protected static final Duration SHORT_LEASE = Duration.ofSeconds(2);
-
-  protected static final Duration PAST_SHORT_LEASE = Duration.ofSeconds(3);
-
-  protected MutableClock clock;
-  protected JobQueue queue;
-
-  /** A new, empty queue whose notion of "now" is {@code clock}. */
-  protected abstract JobQueue createQueue(MutableClock clock) throws Exception;
-
-  /** Makes {@code d} pass for the queue. */
-  protected void letTimePass(Duration d) {
-    clock.advance(d);
-  }
-
-  @BeforeEach
-  void createQueueUnderTest() throws Exception {
-    clock = MutableClock.startingAt("2030-01-01T00:00:00Z");
-    queue = createQueue(clock);
-  }
-
-  protected JobMessage message(String body) {
-    return message(new Owner("user-1"), body);
-  }
-
-  protected JobMessage message(Owner owner, String body) {
-    return new JobMessage(
-        JobId.random(), owner, body.getBytes(StandardCharsets.UTF_8), clock.instant());
-  }
-
-  protected List<Delivery> receiveNow(int max, Duration visibility) throws InterruptedException {
-    return queue.receive(max, visibility, Duration.ZERO);
-  }
-
-  @Test
-  void sent_message_is_received_with_its_id_owner_and_body() throws Exception {
-    JobMessage sent = message(new Owner("alice"), "{\"city\":\"Oslo\"}");
-    queue.send(sent);
-
-    List<Delivery> got = receiveNow(10, LONG_LEASE);
-
-    assertThat(got).hasSize(1);
-    Delivery d = got.get(0);
-    assertThat(d.message().jobId()).isEqualTo(sent.jobId());
-    assertThat(d.message().owner()).isEqualTo(new Owner("alice"));
-    assertThat(d.message().body()).isEqualTo(sent.body());
-    assertThat(d.receiveCount()).isEqualTo(1);
-    assertThat(d.receipt()).isNotBlank();
-  }
+  private static final Decision COMPLETED = new Decision.Completed("jobs/out.json");
 
   @Test
   void empty_queue_receives_nothing() throws Exception {
@@ -130,11 +75,11 @@ public abstract class JobQueueContract {
   }
 
   @Test
-  void acknowledged_message_is_never_delivered_again() throws Exception {
+  void completed_message_is_never_delivered_again() throws Exception {
     queue.send(message("{}"));
     Delivery d = receiveNow(1, SHORT_LEASE).get(0);
 
-    queue.acknowledge(d);
+    queue.settle(d, COMPLETED);
     letTimePass(PAST_SHORT_LEASE);
 
     assertThat(receiveNow(10, SHORT_LEASE)).isEmpty();
@@ -142,14 +87,14 @@ public abstract class JobQueueContract {
   }
 
   @Test
-  void acknowledge_with_a_stale_receipt_is_ignored() throws Exception {
+  void settling_with_a_stale_receipt_is_ignored() throws Exception {
     JobMessage sent = message("{}");
     queue.send(sent);
     Delivery stale = receiveNow(1, SHORT_LEASE).get(0);
     letTimePass(PAST_SHORT_LEASE);
     Delivery current = receiveNow(1, SHORT_LEASE).get(0);
 
-    queue.acknowledge(stale);
+    assertThat(queue.settle(stale, COMPLETED)).isFalse();
 
     assertThat(queue.depth()).as("the current lease holder still has it").isEqualTo(1);
     letTimePass(PAST_SHORT_LEASE);
@@ -160,24 +105,24 @@ public abstract class JobQueueContract {
   }
 
   @Test
-  void acknowledge_with_the_current_receipt_after_a_redelivery_deletes() throws Exception {
+  void settling_with_the_current_receipt_after_a_redelivery_deletes() throws Exception {
     queue.send(message("{}"));
     receiveNow(1, SHORT_LEASE);
     letTimePass(PAST_SHORT_LEASE);
     Delivery current = receiveNow(1, SHORT_LEASE).get(0);
 
-    queue.acknowledge(current);
+    assertThat(queue.settle(current, COMPLETED)).isTrue();
 
     assertThat(queue.depth()).isZero();
   }
 
   @Test
-  void retry_later_hides_the_message_until_the_delay_has_passed() throws Exception {
+  void retry_after_hides_the_message_until_the_delay_has_passed() throws Exception {
     JobMessage sent = message("{}");
     queue.send(sent);
     Delivery d = receiveNow(1, LONG_LEASE).get(0);
 
-    queue.retryLater(d, Duration.ofSeconds(2));
+    queue.settle(d, new Decision.RetryAfter(Duration.ofSeconds(2), "boom"));
     assertThat(receiveNow(1, LONG_LEASE)).isEmpty();
 
     letTimePass(Duration.ofSeconds(3));
@@ -188,11 +133,11 @@ public abstract class JobQueueContract {
   }
 
   @Test
-  void retry_later_with_no_delay_makes_the_message_visible_at_once() throws Exception {
+  void retry_after_with_no_delay_makes_the_message_visible_at_once() throws Exception {
     queue.send(message("{}"));
     Delivery d = receiveNow(1, LONG_LEASE).get(0);
 
-    queue.retryLater(d, Duration.ZERO);
+    queue.settle(d, new Decision.RetryAfter(Duration.ZERO, "boom"));
 
     assertThat(receiveNow(1, LONG_LEASE)).hasSize(1);
   }
@@ -204,7 +149,8 @@ public abstract class JobQueueContract {
     Delivery d = receiveNow(1, SHORT_LEASE).get(0);
     queue.send(keep);
 
-    queue.deadLetter(d, "java.lang.IllegalStateException: boom");
+    assertThat(queue.settle(d, new Decision.DeadLetter("java.lang.IllegalStateException: boom")))
+        .isTrue();
 
     letTimePass(PAST_SHORT_LEASE);
     List<Delivery> left = receiveNow(10, SHORT_LEASE);
@@ -220,30 +166,8 @@ public abstract class JobQueueContract {
     Delivery d = receiveNow(1, LONG_LEASE).get(0);
     assertThat(queue.depth()).isEqualTo(3);
 
-    queue.acknowledge(d);
+    queue.settle(d, COMPLETED);
     assertThat(queue.depth()).isEqualTo(2);
-  }
-
-  @Test
-  void a_waiting_receiver_gets_a_message_sent_while_it_waits() throws Exception {
-    ExecutorService pool = Executors.newSingleThreadExecutor();
-    try {
-      CountDownLatch started = new CountDownLatch(1);
-      Future<List<Delivery>> waiting =
-          pool.submit(
-              () -> {
-                started.countDown();
-                return queue.receive(1, LONG_LEASE, Duration.ofSeconds(20));
-              });
-      started.await();
-      JobMessage sent = message("{}");
-      queue.send(sent);
-
-      List<Delivery> got = waiting.get(30, TimeUnit.SECONDS);
-      assertThat(ids(got)).containsExactly(sent.jobId());
-    } finally {
-      pool.shutdownNow();
-    }
   }
 
   @Test
@@ -293,7 +217,70 @@ public abstract class JobQueueContract {
     assertThat(deliveries.values()).as("each message leased to one receiver only").containsOnly(1);
   }
 
-  protected static List<JobId> ids(List<Delivery> deliveries) {
-    return deliveries.stream().map(d -> d.message().jobId()).toList();
+  @Test
+  void already_done_deletes_the_message_like_completed() throws Exception {
+    queue.send(message("{}"));
+    Delivery d = receiveNow(1, SHORT_LEASE).get(0);
+
+    assertThat(queue.settle(d, new Decision.AlreadyDone(JobStatus.COMPLETE))).isTrue();
+    letTimePass(PAST_SHORT_LEASE);
+
+    assertThat(receiveNow(10, SHORT_LEASE)).isEmpty();
+    assertThat(queue.depth()).isZero();
+  }
+
+  @Test
+  void contended_leaves_the_message_leased_until_its_lease_ends() throws Exception {
+    JobMessage sent = message("{}");
+    queue.send(sent);
+    Delivery d = receiveNow(1, SHORT_LEASE).get(0);
+
+    queue.settle(d, new Decision.Contended());
+    assertThat(receiveNow(1, SHORT_LEASE)).as("still leased").isEmpty();
+
+    letTimePass(PAST_SHORT_LEASE);
+    List<Delivery> again = receiveNow(1, SHORT_LEASE);
+    assertThat(ids(again)).containsExactly(sent.jobId());
+    assertThat(again.get(0).receiveCount()).isEqualTo(2);
+  }
+
+  @Test
+  void an_extended_lease_outlives_the_original_one() throws Exception {
+    queue.send(message("{}"));
+    Delivery d = receiveNow(1, SHORT_LEASE).get(0);
+
+    assertThat(queue.extendLease(d, LONG_LEASE)).isTrue();
+    letTimePass(PAST_SHORT_LEASE);
+
+    assertThat(receiveNow(1, SHORT_LEASE)).as("the extension holds").isEmpty();
+    assertThat(queue.settle(d, COMPLETED)).as("the receipt is still current").isTrue();
+    assertThat(queue.depth()).isZero();
+  }
+
+  @Test
+  void a_lease_is_extended_from_now_not_from_its_old_end() throws Exception {
+    JobMessage sent = message("{}");
+    queue.send(sent);
+    Delivery d = receiveNow(1, LONG_LEASE).get(0);
+
+    assertThat(queue.extendLease(d, SHORT_LEASE)).isTrue();
+    letTimePass(PAST_SHORT_LEASE);
+
+    assertThat(ids(receiveNow(1, SHORT_LEASE))).containsExactly(sent.jobId());
+  }
+
+  @Test
+  void a_stale_receipt_cannot_extend_the_lease() throws Exception {
+    queue.send(message("{}"));
+    Delivery stale = receiveNow(1, SHORT_LEASE).get(0);
+    letTimePass(PAST_SHORT_LEASE);
+    Delivery current = receiveNow(1, SHORT_LEASE).get(0);
+
+    assertThat(queue.extendLease(stale, LONG_LEASE)).isFalse();
+
+    letTimePass(PAST_SHORT_LEASE);
+    List<Delivery> third = receiveNow(1, SHORT_LEASE);
+    assertThat(third).as("the current lease was not stretched by the stale receipt").hasSize(1);
+    assertThat(third.get(0).receiveCount()).isEqualTo(current.receiveCount() + 1);
   }
 }
