@@ -40,10 +40,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A user pool on the local machine, mirroring the parts of Amazon Cognito the product uses
- * (DESIGN.md §5): sign-up with a confirmation code, admin confirmation, password and refresh-token
- * authentication, deletion and GetUser. Tokens look like Cognito's and are RS256-signed with the
- * pool's persistent key; {@link #jwkSource()} lets a {@link JwtTokenVerifier} check them
- * in-process.
+ * (docs/architecture.md): sign-up with a confirmation code, admin confirmation, password and
+ * refresh-token authentication, deletion and GetUser. Tokens look like Cognito's and are
+ * RS256-signed with the pool's persistent key; {@link #jwkSource()} lets a {@link JwtTokenVerifier}
+ * check them in-process.
  *
  * <p>State lives in the data dir: {@code identity.db} (users with PBKDF2 password hashes,
  * refresh-token hashes) and {@code keys/signing-key.json}; both survive restarts. Login failures
