@@ -31,8 +31,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * DESIGN.md §3's error contract, one test per bad input. After each, the server is healthy and no
- * data changed.
+ * The error contract of docs/openapi.yaml, one test per bad input. After each, the server is
+ * healthy and no data changed.
  */
 class BadInputTest {
   @TempDir static Path dataDir;
