@@ -37,7 +37,8 @@ class ArchitectureImportTest {
         "dev.qbi.identity",
         "dev.qbi.runtime.local",
         "dev.qbi.runtime.lambda",
-        "dev.qbi.bench"
+        "dev.qbi.bench",
+        "dev.qbi.client"
       })
   void every_module_is_imported(String modulePackage) {
     assertThat(imported.stream().map(JavaClass::getPackageName))
