@@ -12,9 +12,9 @@ import org.junit.jupiter.api.Test;
 /**
  * Alarms, the encrypted alarm topic and the dashboard. The original template's alarms are not in
  * this repository; from its README (error and throttle alarms, API errors, an SNS topic with a KMS
- * key, a dashboard) and DESIGN.md section 7 the counterparts are: Errors and Throttles of every
- * function, the HTTP API's 5xx and 4xx, DynamoDB throttling of the job table, plus the new ones on
- * the dead-letter queue depth and the age of the oldest queued request.
+ * key, a dashboard) and the deployment rules of docs/architecture.md the counterparts are: Errors
+ * and Throttles of every function, the HTTP API's 5xx and 4xx, DynamoDB throttling of the job
+ * table, plus the new ones on the dead-letter queue depth and the age of the oldest queued request.
  */
 class AlarmsTest {
 

@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** The queue, its dead-letter queue and the processor's SQS event source (DESIGN.md section 4). */
+/** The queue, its dead-letter queue and the processor's SQS event source (docs/architecture.md). */
 class QueueAndProcessorTest {
 
   private final SamTemplate template = Repo.template();

@@ -4,38 +4,50 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.qbi.client.JobApiClient;
+import dev.qbi.client.JobListQuery;
+import dev.qbi.client.JobStatus;
+import dev.qbi.client.RawResponse;
 import dev.qbi.e2e.E2eTarget.TestUser;
+import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 /**
- * The end-to-end scenarios, written once against an {@link E2eTarget}: the seed's four integration
- * tests plus ownership, bad input, {@code GET /jobs} and failing business logic. Subclasses say
- * which target: the environment's (local runtime by default, a deployed stack with {@code
- * STACK_NAME}) or the recorded deployed mode.
+ * The end-to-end scenarios, written once against an {@link E2eTarget} and driven through the typed
+ * client users embed ({@link JobApiClient}): the seed's four integration tests plus ownership, bad
+ * input, {@code GET /jobs} and failing business logic. Subclasses say which target: the
+ * environment's (local runtime by default, a deployed stack with {@code STACK_NAME}) or the
+ * recorded deployed mode.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class JobApiScenarios {
 
+  static final ObjectMapper JSON = new ObjectMapper();
   static final String SEED_PAYLOAD = "{\"testMessagePayload\":\"payload123\"}";
   static final String BODY_VALIDATION_IS_LOCAL_ONLY =
       "API Gateway's direct SQS integration does not validate request bodies: on AWS this input is"
           + " accepted or rejected by SQS, not answered like the local runtime";
+  private static final int MAX_PAGES = 50;
 
   E2eTarget target;
-  JobApi api;
+
+  /** The target's API without a token; {@link #as} gives a user's. */
+  JobApiClient api;
+
   TestUser alice;
   TestUser bob;
 
@@ -45,13 +57,16 @@ abstract class JobApiScenarios {
   @BeforeAll
   void openTargetAndUsers() throws Exception {
     target = openTarget();
-    api = new JobApi(target);
+    api = JobApiClient.builder(target.baseUrl()).build();
     alice = target.createUser("alice");
     bob = target.createUser("bob");
   }
 
   @AfterAll
   void deleteUsersAndCloseTarget() {
+    if (api != null) {
+      api.close();
+    }
     if (target != null) {
       target.close();
     }
@@ -60,45 +75,38 @@ abstract class JobApiScenarios {
   // --- the seed's four ---------------------------------------------------------------------
 
   @Test
-  void submit_without_a_token_is_401() {
-    HttpResponse<String> response =
-        api.submit(
-            Optional.empty(), "application/json", SEED_PAYLOAD.getBytes(StandardCharsets.UTF_8));
+  void submit_without_a_token_is_401() throws Exception {
+    RawResponse response = submit(api, "application/json", SEED_PAYLOAD);
 
     assertThat(response.statusCode()).isEqualTo(401);
   }
 
   @Test
   void submit_with_a_token_is_200_with_a_send_message_response() throws Exception {
-    HttpResponse<String> response = api.submit(alice.idToken(), SEED_PAYLOAD);
+    RawResponse response = submit(as(alice), "application/json", SEED_PAYLOAD);
 
     assertThat(response.statusCode()).isEqualTo(200);
-    assertThat(response.body()).contains("<SendMessageResponse").contains("<MD5OfMessageBody>");
-    String jobId = JobApi.messageId(response.body());
+    String body = response.bodyText();
+    assertThat(body).contains("<SendMessageResponse").contains("<MD5OfMessageBody>");
+    String jobId = JobApiClient.messageId(body).orElseThrow();
     assertThat(jobId).matches("[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}");
-    assertThat(response.body())
-        .contains("<MD5OfMessageBody>" + md5Hex(SEED_PAYLOAD) + "</MD5OfMessageBody>");
+    assertThat(body).contains("<MD5OfMessageBody>" + md5Hex(SEED_PAYLOAD) + "</MD5OfMessageBody>");
   }
 
   @Test
-  void submitted_job_completes_and_its_link_downloads_99_weather_records_of_7_fields() {
-    String jobId = api.submitJob(alice.idToken(), SEED_PAYLOAD);
+  void submitted_job_completes_and_its_link_downloads_99_weather_records_of_7_fields()
+      throws Exception {
+    JobApiClient client = as(alice);
+    String jobId = client.submit(SEED_PAYLOAD);
 
-    JsonNode status =
-        api.awaitStatus(
-            alice.idToken(),
-            jobId,
-            target.jobTimeout(),
-            s -> s.path("jobStatus").asText().equals("complete"),
-            "complete");
+    JobStatus status = await(client, jobId, target.jobTimeout(), JobStatus::complete);
 
-    assertThat(status.path("jobId").asText()).isEqualTo(jobId);
-    assertThat(status.path("jobRequestId").asText()).isEqualTo(jobId);
-    String link = status.path("jobProcessedPayload").asText();
-    assertThat(link).isNotEmpty().isEqualTo(status.path("jobProcessedPayloadLink").asText());
-    HttpResponse<byte[]> download = api.download(URI.create(link));
-    assertThat(download.statusCode()).isEqualTo(200);
-    JsonNode records = JobApi.json(download.body()).path("weatherData");
+    assertThat(status.jobId()).isEqualTo(jobId);
+    assertThat(status.otherFields().get("jobRequestId").asText()).isEqualTo(jobId);
+    URI link = status.downloadUrl().orElseThrow();
+    assertThat(status.otherFields().get("jobProcessedPayloadLink").asText())
+        .isEqualTo(link.toString());
+    JsonNode records = JSON.readTree(client.download(link)).path("weatherData");
     assertThat(records.isArray()).isTrue();
     assertThat(records).hasSize(99);
     for (JsonNode record : records) {
@@ -108,163 +116,185 @@ abstract class JobApiScenarios {
   }
 
   @Test
-  void status_of_an_unknown_job_is_404_with_the_original_error_message() {
+  void status_of_an_unknown_job_is_404_with_the_original_error_message() throws Exception {
     String unknown = UUID.randomUUID().toString();
 
-    HttpResponse<String> response = api.status(alice.idToken(), unknown);
+    RawResponse response = as(alice).rawGet("/job-status/" + unknown);
 
     assertThat(response.statusCode()).isEqualTo(404);
-    assertThat(JobApi.json(response.body())).isEqualTo(notFound(unknown));
+    assertThat(JSON.readTree(response.body())).isEqualTo(notFound(unknown));
   }
 
   // --- ownership -----------------------------------------------------------------------------
 
   @Test
-  void another_users_job_is_404_like_an_unknown_one_and_not_in_their_list() {
-    String jobId = api.submitJob(alice.idToken(), SEED_PAYLOAD);
-    api.awaitStatus(alice.idToken(), jobId, target.jobTimeout(), s -> true, "visible to its owner");
+  void another_users_job_is_404_like_an_unknown_one_and_not_in_their_list() throws Exception {
+    String jobId = submitAndAwaitVisible(alice);
 
-    HttpResponse<String> asBob = api.status(bob.idToken(), jobId);
+    RawResponse asBob = as(bob).rawGet("/job-status/" + jobId);
 
     assertThat(asBob.statusCode()).isEqualTo(404);
-    assertThat(JobApi.json(asBob.body())).isEqualTo(notFound(jobId));
-    assertThat(api.allJobs(bob.idToken()))
-        .extracting(job -> job.path("jobId").asText())
-        .doesNotContain(jobId);
+    assertThat(JSON.readTree(asBob.body())).isEqualTo(notFound(jobId));
+    assertThat(ids(allJobs(bob))).doesNotContain(jobId);
   }
 
   // --- bad input -----------------------------------------------------------------------------
 
   @Test
-  void garbage_token_is_401() {
-    HttpResponse<String> submit =
-        api.submit(
-            Optional.of("not.a-real.token"),
-            "application/json",
-            SEED_PAYLOAD.getBytes(StandardCharsets.UTF_8));
-    HttpResponse<String> status =
-        api.get("/job-status/" + UUID.randomUUID(), Optional.of("Bearer garbage"));
+  void garbage_token_is_401() throws Exception {
+    RawResponse submit =
+        submit(api.withToken("not.a-real.token"), "application/json", SEED_PAYLOAD);
+    RawResponse status = api.withToken("Bearer garbage").rawGet("/job-status/" + UUID.randomUUID());
 
     assertThat(submit.statusCode()).isEqualTo(401);
     assertThat(status.statusCode()).isEqualTo(401);
   }
 
   @Test
-  void job_id_that_is_not_a_uuid_is_400() {
-    HttpResponse<String> response = api.status(alice.idToken(), "not-a-uuid");
+  void job_id_that_is_not_a_uuid_is_400() throws Exception {
+    RawResponse response = as(alice).rawGet("/job-status/not-a-uuid");
 
     assertThat(response.statusCode()).isEqualTo(400);
   }
 
   @Test
-  void empty_body_is_400() {
+  void empty_body_is_400() throws Exception {
     assumeFalse(target.aws(), BODY_VALIDATION_IS_LOCAL_ONLY);
 
-    HttpResponse<String> response =
-        api.submit(Optional.of(alice.idToken()), "application/json", new byte[0]);
+    RawResponse response = submit(as(alice), "application/json", "");
 
     assertThat(response.statusCode()).isEqualTo(400);
-    assertThat(JobApi.json(response.body()).path("message").asText()).isNotEmpty();
+    assertThat(message(response)).isNotEmpty();
   }
 
   @Test
-  void body_that_is_not_json_is_400() {
+  void body_that_is_not_json_is_400() throws Exception {
     assumeFalse(target.aws(), BODY_VALIDATION_IS_LOCAL_ONLY);
 
-    HttpResponse<String> response = api.submit(alice.idToken(), "{\"unterminated\": ");
+    RawResponse response = submit(as(alice), "application/json", "{\"unterminated\": ");
 
     assertThat(response.statusCode()).isEqualTo(400);
-    assertThat(JobApi.json(response.body()).path("message").asText()).isNotEmpty();
+    assertThat(message(response)).isNotEmpty();
   }
 
   @Test
-  void body_over_256_kib_is_413() {
+  void body_over_256_kib_is_413() throws Exception {
     assumeFalse(target.aws(), BODY_VALIDATION_IS_LOCAL_ONLY);
     String padding = "x".repeat(256 * 1024);
 
-    HttpResponse<String> response = api.submit(alice.idToken(), "{\"pad\":\"" + padding + "\"}");
+    RawResponse response = submit(as(alice), "application/json", "{\"pad\":\"" + padding + "\"}");
 
     assertThat(response.statusCode()).isEqualTo(413);
-    assertThat(JobApi.json(response.body()).path("message").asText()).isNotEmpty();
+    assertThat(message(response)).isNotEmpty();
   }
 
   @Test
-  void non_json_content_type_is_415() {
+  void non_json_content_type_is_415() throws Exception {
     assumeFalse(target.aws(), BODY_VALIDATION_IS_LOCAL_ONLY);
 
-    HttpResponse<String> response =
-        api.submit(
-            Optional.of(alice.idToken()),
-            "text/plain",
-            SEED_PAYLOAD.getBytes(StandardCharsets.UTF_8));
+    RawResponse response = submit(as(alice), "text/plain", SEED_PAYLOAD);
 
     assertThat(response.statusCode()).isEqualTo(415);
-    assertThat(JobApi.json(response.body()).path("message").asText()).isNotEmpty();
+    assertThat(message(response)).isNotEmpty();
   }
 
   // --- GET /jobs -----------------------------------------------------------------------------
 
   @Test
-  void list_of_jobs_holds_the_callers_jobs_newest_first() {
+  void list_of_jobs_holds_the_callers_jobs_newest_first() throws Exception {
     TestUser carol = target.createUser("carol");
     String first = submitAndAwaitVisible(carol);
     String second = submitAndAwaitVisible(carol);
     String third = submitAndAwaitVisible(carol);
 
-    List<JsonNode> jobs =
-        api.awaitJobs(
-            carol.idToken(),
-            target.jobTimeout(),
-            list -> ids(list).containsAll(List.of(first, second, third)));
+    List<JobStatus> jobs =
+        awaitJobs(carol, list -> ids(list).containsAll(List.of(first, second, third)));
 
     assertThat(ids(jobs)).containsExactlyInAnyOrder(first, second, third);
-    List<Instant> submitted =
-        jobs.stream().map(job -> Instant.parse(job.path("submittedAt").asText())).toList();
+    List<Instant> submitted = jobs.stream().map(JobStatus::submittedAt).toList();
     for (int i = 1; i < submitted.size(); i++) {
       assertThat(submitted.get(i)).as("newest first").isBeforeOrEqualTo(submitted.get(i - 1));
     }
     assertThat(ids(jobs).indexOf(third)).isLessThan(ids(jobs).indexOf(first));
-    assertThat(api.allJobs(alice.idToken()))
-        .extracting(job -> job.path("jobId").asText())
-        .doesNotContain(first, second, third);
+    assertThat(ids(allJobs(alice))).doesNotContain(first, second, third);
     target.deleteUser(carol.username());
   }
 
   // --- failing business logic ------------------------------------------------------------------
 
   @Test
-  void job_whose_business_logic_fails_ends_failed_with_the_error_in_its_status() {
-    String jobId = api.submitJob(alice.idToken(), "{\"simulateFailure\":\"e2e failure\"}");
+  void job_whose_business_logic_fails_ends_failed_with_the_error_in_its_status() throws Exception {
+    JobApiClient client = as(alice);
+    String jobId = client.submit("{\"simulateFailure\":\"e2e failure\"}");
 
-    JsonNode status =
-        api.awaitStatus(
-            alice.idToken(),
-            jobId,
-            target.failureTimeout(),
-            s -> s.path("jobStatus").asText().equals("failed"),
-            "failed");
+    JobStatus status = await(client, jobId, target.failureTimeout(), JobStatus::failed);
 
-    assertThat(status.path("error").asText()).contains("e2e failure");
-    assertThat(status.has("jobProcessedPayload")).isFalse();
-    assertThat(status.has("jobProcessedPayloadLink")).isFalse();
+    assertThat(status.error()).hasValueSatisfying(e -> assertThat(e).contains("e2e failure"));
+    // neither jobProcessedPayload nor jobProcessedPayloadLink
+    assertThat(status.downloadUrl()).isEmpty();
   }
 
   // --- helpers -------------------------------------------------------------------------------
 
-  private String submitAndAwaitVisible(TestUser user) {
-    String jobId = api.submitJob(user.idToken(), SEED_PAYLOAD);
-    api.awaitStatus(user.idToken(), jobId, target.jobTimeout(), s -> true, "visible");
+  /** The target's API as {@code user}. */
+  JobApiClient as(TestUser user) {
+    return api.withToken(user.idToken());
+  }
+
+  private static RawResponse submit(JobApiClient client, String contentType, String body)
+      throws IOException, InterruptedException {
+    return client.rawPost(
+        JobApiClient.SUBMIT_PATH, contentType, body.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /**
+   * Polls the job's status until {@code done} holds (a 404 counts as "not yet": on AWS the row
+   * appears when the processor picks the job up).
+   */
+  private JobStatus await(
+      JobApiClient client, String jobId, Duration timeout, Predicate<JobStatus> done)
+      throws Exception {
+    return client.awaitStatus(jobId, done, timeout, target.pollInterval());
+  }
+
+  private String submitAndAwaitVisible(TestUser user) throws Exception {
+    JobApiClient client = as(user);
+    String jobId = client.submit(SEED_PAYLOAD);
+    await(client, jobId, target.jobTimeout(), s -> true);
     return jobId;
   }
 
-  private static List<String> ids(List<JsonNode> jobs) {
-    return jobs.stream().map(job -> job.path("jobId").asText()).toList();
+  /** Every job of {@code user}, following {@code next} cursors (bounded). */
+  private List<JobStatus> allJobs(TestUser user) throws Exception {
+    return as(user).listAllJobs(JobListQuery.all().withLimit(100), MAX_PAGES);
+  }
+
+  /** Polls {@code GET /jobs} until {@code done} holds for the user's jobs (bounded). */
+  private List<JobStatus> awaitJobs(TestUser user, Predicate<List<JobStatus>> done)
+      throws Exception {
+    Instant deadline = Instant.now().plus(target.jobTimeout());
+    while (true) {
+      List<JobStatus> jobs = allJobs(user);
+      if (done.test(jobs)) {
+        return jobs;
+      }
+      if (Instant.now().isAfter(deadline)) {
+        throw new AssertionError("GET /jobs did not reach the expected state; last: " + jobs);
+      }
+      Thread.sleep(target.pollInterval());
+    }
+  }
+
+  private static List<String> ids(List<JobStatus> jobs) {
+    return jobs.stream().map(JobStatus::jobId).toList();
+  }
+
+  private static String message(RawResponse response) throws IOException {
+    return JSON.readTree(response.body()).path("message").asText();
   }
 
   private static JsonNode notFound(String jobId) {
-    return JobApi.JSON
-        .createObjectNode()
-        .put("Error Message", "No Job data found for Job Id : " + jobId);
+    return JSON.createObjectNode().put("Error Message", "No Job data found for Job Id : " + jobId);
   }
 
   private static String md5Hex(String body) throws NoSuchAlgorithmException {

@@ -16,7 +16,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The response bodies and status codes of DESIGN.md §3, shared by both runtimes (the local server's
+ * The response bodies and status codes of the HTTP API, shared by both runtimes (the local server's
  * routes and the Lambda handlers), so that the two cannot drift apart. Bodies are plain maps, ready
  * for any JSON writer.
  */
@@ -70,6 +70,9 @@ public final class ApiContract {
     json.put("updatedAt", job.updatedAt().toString());
     json.put("attempts", job.attempts());
     job.failure().ifPresent(error -> json.put("error", error));
+    if (!job.errors().isEmpty()) {
+      json.put("errors", job.errors());
+    }
     return json;
   }
 

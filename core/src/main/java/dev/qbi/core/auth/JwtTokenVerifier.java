@@ -34,8 +34,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Verifies Cognito-style JWTs (DESIGN.md §5); the one token check used by the local server and the
- * Lambda authorizer.
+ * Verifies Cognito-style JWTs (docs/architecture.md); the one token check used by the local server
+ * and the Lambda authorizer.
  *
  * <p>Rules, all required: the token is a JWS signed with RS256 (nothing else, {@code none}
  * included, is accepted) by the issuer's RSA key named by the header's {@code kid}; {@code exp} is

@@ -2,7 +2,7 @@ package dev.qbi.core.auth;
 
 import dev.qbi.core.error.UnauthorizedException;
 
-/** Checks a bearer token (DESIGN.md §5) and says whose it is. Never logs the token. */
+/** Checks a bearer token (docs/architecture.md) and says whose it is. Never logs the token. */
 public interface TokenVerifier {
 
   /**

@@ -62,7 +62,29 @@ class ApiContractTest {
             new JobStatusQuery.View(job(JobStatus.FAILED, null, "X: boom"), Optional.empty()));
 
     assertThat(body).containsEntry("jobStatus", "failed").containsEntry("error", "X: boom");
+    assertThat(body).containsEntry("errors", List.of("X: boom"));
     assertThat(body).doesNotContainKeys("jobProcessedPayload", "jobProcessedPayloadLink");
+  }
+
+  @Test
+  void a_job_completed_after_failed_attempts_keeps_their_errors_but_shows_no_error() {
+    Job job =
+        new Job(
+            ID,
+            new Owner("sub-1"),
+            JobStatus.COMPLETE,
+            T0,
+            T0.plusSeconds(9),
+            3,
+            "md5",
+            "jobs/x.json",
+            List.of("X: first", "X: second"),
+            5);
+
+    Map<String, Object> body = ApiContract.describe(job);
+
+    assertThat(body).doesNotContainKey("error");
+    assertThat(body).containsEntry("errors", List.of("X: first", "X: second"));
   }
 
   @Test

@@ -1,5 +1,6 @@
 package dev.qbi.bench;
 
+import dev.qbi.client.JobApiClient;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -9,6 +10,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -92,9 +94,17 @@ final class ServerProcess implements AutoCloseable {
     return log;
   }
 
+  /** {@code queueDepth} of {@code GET /health} when it answers 200; empty otherwise. */
+  static OptionalLong queueDepth(JobApiClient api) throws InterruptedException {
+    try {
+      return api.health().queueDepth();
+    } catch (IOException notReachableOrNotUp) {
+      return OptionalLong.empty();
+    }
+  }
+
   /** Waits until {@code GET /health} answers 200. */
-  void awaitHealthy(BenchClient client, Duration timeout)
-      throws BenchFailure, InterruptedException {
+  void awaitHealthy(JobApiClient api, Duration timeout) throws BenchFailure, InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (System.nanoTime() - deadline < 0) {
       if (!process.isAlive()) {
@@ -106,7 +116,7 @@ final class ServerProcess implements AutoCloseable {
                 + "):\n"
                 + logTail(30));
       }
-      if (client.queueDepth().isPresent()) {
+      if (queueDepth(api).isPresent()) {
         return;
       }
       Thread.sleep(50);

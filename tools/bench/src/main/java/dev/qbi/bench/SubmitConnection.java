@@ -1,6 +1,8 @@
 package dev.qbi.bench;
 
+import dev.qbi.client.JobApiClient;
 import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -10,13 +12,19 @@ import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
+import java.util.Optional;
 
 /**
  * One keep-alive HTTP/1.1 connection that sends submits, written against the socket so that the
  * load generator costs little CPU next to the server it measures (the JDK's HttpClient spends about
- * 0.7 ms of CPU per request, a third of a 2-core machine at 1,000 requests/s).
+ * 0.7 ms of CPU per request, a third of a 2-core machine at 1,000 requests/s). The answer's job id
+ * is read by the client's own parser, {@link JobApiClient#messageId}.
  */
 final class SubmitConnection implements AutoCloseable {
+
+  /** The answer to one submit: the HTTP status and, for a 200, the job id (its MessageId). */
+  record Submitted(int status, Optional<String> jobId) {}
+
   private static final int MAX_HEADER_BYTES = 16 * 1024;
 
   private final InetSocketAddress address;
@@ -28,7 +36,9 @@ final class SubmitConnection implements AutoCloseable {
   SubmitConnection(URI base, String token) {
     this.address = new InetSocketAddress(base.getHost(), base.getPort());
     this.headerPrefix =
-        ("POST /submit-job-request HTTP/1.1\r\nHost: "
+        ("POST "
+                + JobApiClient.SUBMIT_PATH
+                + " HTTP/1.1\r\nHost: "
                 + base.getHost()
                 + ":"
                 + base.getPort()
@@ -39,7 +49,7 @@ final class SubmitConnection implements AutoCloseable {
   }
 
   /** Sends one submit and reads its whole answer. */
-  BenchClient.Submitted submit(String jsonBody) throws IOException {
+  Submitted submit(String jsonBody) throws IOException {
     if (socket == null) {
       connect();
     }
@@ -68,8 +78,8 @@ final class SubmitConnection implements AutoCloseable {
       reset();
     }
     return status == 200
-        ? new BenchClient.Submitted(200, BenchClient.messageId(answer))
-        : new BenchClient.Submitted(status, java.util.Optional.empty());
+        ? new Submitted(200, JobApiClient.messageId(answer))
+        : new Submitted(status, Optional.empty());
   }
 
   private void connect() throws IOException {
@@ -78,7 +88,7 @@ final class SubmitConnection implements AutoCloseable {
     socket.connect(address, 5_000);
     socket.setSoTimeout(30_000);
     in = new BufferedInputStream(socket.getInputStream(), 8192);
-    out = new java.io.BufferedOutputStream(socket.getOutputStream(), 8192);
+    out = new BufferedOutputStream(socket.getOutputStream(), 8192);
   }
 
   private String readHead() throws IOException {

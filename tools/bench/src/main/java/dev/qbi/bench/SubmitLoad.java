@@ -1,6 +1,7 @@
 package dev.qbi.bench;
 
 import java.io.IOException;
+import java.net.URI;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -61,15 +62,12 @@ final class SubmitLoad {
   /**
    * Runs the phase; returns when every client has stopped.
    *
+   * @param base the API's base URI
+   * @param token the IdToken every submit carries
    * @param deadlineNanos a {@link System#nanoTime()} after which no further submit is sent
    */
   static Result run(
-      BenchClient client,
-      String token,
-      int jobs,
-      int concurrency,
-      String bodyPrefix,
-      long deadlineNanos)
+      URI base, String token, int jobs, int concurrency, String bodyPrefix, long deadlineNanos)
       throws InterruptedException {
     AtomicReferenceArray<String> ids = new AtomicReferenceArray<>(jobs);
     AtomicLongArray nanos = new AtomicLongArray(jobs);
@@ -84,7 +82,7 @@ final class SubmitLoad {
       for (int c = 0; c < Math.min(concurrency, jobs); c++) {
         clients.execute(
             () -> {
-              try (SubmitConnection connection = new SubmitConnection(client.base(), token)) {
+              try (SubmitConnection connection = new SubmitConnection(base, token)) {
                 while (!Thread.currentThread().isInterrupted()) {
                   if (System.nanoTime() - deadlineNanos > 0) {
                     timedOut.set(true);
@@ -98,7 +96,7 @@ final class SubmitLoad {
                   String body = "{\"testMessagePayload\":\"" + bodyPrefix + "-" + i + "\"}";
                   long t0 = System.nanoTime();
                   try {
-                    BenchClient.Submitted answer = connection.submit(body);
+                    SubmitConnection.Submitted answer = connection.submit(body);
                     long took = System.nanoTime() - t0;
                     Optional<String> id = answer.jobId();
                     if (id.isPresent()) {

@@ -3,6 +3,7 @@ package dev.qbi.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import org.junit.jupiter.api.Test;
@@ -42,7 +43,7 @@ class BenchCommandTest {
             "--json");
 
     assertThat(run.exitCode()).as("stderr: %s", run.err()).isZero();
-    JsonNode r = BenchClient.JSON.readTree(run.out());
+    JsonNode r = new ObjectMapper().readTree(run.out());
 
     assertThat(r.path("machine").path("cores").asInt()).isPositive();
     assertThat(r.path("parameters").path("jobs").asInt()).isEqualTo(200);

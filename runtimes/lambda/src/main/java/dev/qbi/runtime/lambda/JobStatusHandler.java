@@ -17,7 +17,7 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * {@code GET /job-status/{jobId}} (HTTP API, payload 2.0), DESIGN.md §3: 200 with {@code
+ * {@code GET /job-status/{jobId}} (HTTP API, payload 2.0), docs/openapi.yaml: 200 with {@code
  * jobStatus}, {@code jobId}, {@code jobRequestId} (+ times, attempts, error) and, once complete,
  * the pre-signed S3 link under both {@code jobProcessedPayload} and {@code
  * jobProcessedPayloadLink}; 404 {@code {"Error Message": "No Job data found for Job Id : <id>"}}

@@ -204,6 +204,11 @@ public final class IngestionServer implements AutoCloseable {
     return identity;
   }
 
+  /** The database (for operator tools and tests). */
+  public SqliteDatabase database() {
+    return database;
+  }
+
   public SqliteJobQueue queue() {
     return queue;
   }

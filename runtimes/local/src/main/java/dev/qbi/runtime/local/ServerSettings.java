@@ -57,7 +57,7 @@ public record ServerSettings(
     }
   }
 
-  /** A builder holding the defaults of DESIGN.md §6. */
+  /** A builder holding the defaults of docs/architecture.md. */
   public static Builder builder(Path dataDir) {
     return new Builder().dataDir(dataDir);
   }

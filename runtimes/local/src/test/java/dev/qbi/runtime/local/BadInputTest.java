@@ -3,6 +3,7 @@ package dev.qbi.runtime.local;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
@@ -11,12 +12,12 @@ import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
+import dev.qbi.client.JobApiClient;
+import dev.qbi.client.RawResponse;
 import dev.qbi.core.testing.MutableClock;
-import dev.qbi.runtime.local.testing.ApiClient;
 import dev.qbi.runtime.local.testing.RunningServer;
+import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -31,13 +32,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * DESIGN.md §3's error contract, one test per bad input. After each, the server is healthy and no
- * data changed.
+ * The error contract of docs/openapi.yaml, one test per bad input. After each, the server is
+ * healthy and no data changed.
  */
 class BadInputTest {
   @TempDir static Path dataDir;
+  static final ObjectMapper JSON = new ObjectMapper();
+  static final Duration POLL = Duration.ofMillis(10);
   static RunningServer running;
-  static ApiClient api;
+  static JobApiClient api;
   static String token;
   static String otherToken;
   static String jobId;
@@ -47,34 +50,25 @@ class BadInputTest {
   int jobsBefore;
 
   @BeforeAll
-  static void start() {
+  static void start() throws Exception {
     running = RunningServer.start(dataDir, b -> b.maxBodyBytes(1024));
     api = running.client;
     token = running.newUserToken();
     otherToken = running.newUserToken();
-    jobId = api.submitOk(token, "{\"a\":1}");
+    jobId = api.withToken(token).submit("{\"a\":1}");
     link =
-        api.awaitTerminal(token, jobId, Duration.ofSeconds(10))
-            .path("jobProcessedPayload")
-            .asText();
-    // the job row turns complete before the worker settles its message: wait for the settlement
-    // too, so every test starts from a queue that no longer changes by itself
-    awaitEmptyQueue(Duration.ofSeconds(10));
-  }
-
-  static void awaitEmptyQueue(Duration timeout) {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (running.server.queue().depth() > 0) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("the first job's message was never settled");
-      }
-      try {
-        Thread.sleep(10);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new AssertionError("interrupted", e);
-      }
+        api.withToken(token)
+            .awaitTerminal(jobId, Duration.ofSeconds(10), POLL)
+            .downloadUrl()
+            .orElseThrow()
+            .toString();
+    // the worker acknowledges the message after it records the job complete: let it, so that
+    // the first test's snapshot of the queue depth does not race that acknowledgement
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (running.server.queue().depth() > 0 && System.nanoTime() < deadline) {
+      Thread.sleep(10);
     }
+    assertThat(running.server.queue().depth()).as("queue drained after setup").isZero();
   }
 
   @AfterAll
@@ -83,48 +77,60 @@ class BadInputTest {
   }
 
   @BeforeEach
-  void snapshot() {
+  void snapshot() throws Exception {
     depthBefore = running.server.queue().depth();
     jobsBefore = jobCount(token);
   }
 
   @AfterEach
-  void serverIsHealthyAndNothingChanged() {
-    assertThat(api.get("/health", null).statusCode()).isEqualTo(200);
+  void serverIsHealthyAndNothingChanged() throws Exception {
+    assertThat(api.rawGet("/health").statusCode()).isEqualTo(200);
     assertThat(running.server.queue().depth()).isEqualTo(depthBefore);
     assertThat(jobCount(token)).isEqualTo(jobsBefore);
     assertThat(jobCount(otherToken)).isZero();
   }
 
-  static int jobCount(String who) {
-    return ApiClient.parse(api.get("/jobs?limit=100", who).body()).path("jobs").size();
+  static int jobCount(String who) throws Exception {
+    return JSON.readTree(get("/jobs?limit=100", who).body()).path("jobs").size();
   }
 
-  static void assertError(HttpResponse<String> res, int status, String messageFragment) {
+  /** A raw GET as the user of {@code who} (no token when null). */
+  static RawResponse get(String pathAndQuery, String who) throws Exception {
+    return (who == null ? api : api.withToken(who)).rawGet(pathAndQuery);
+  }
+
+  /** A raw JSON submit as the user of {@code who} (no token when null). */
+  static RawResponse submit(String who, String body) throws Exception {
+    return (who == null ? api : api.withToken(who))
+        .rawPost(
+            JobApiClient.SUBMIT_PATH, "application/json", body.getBytes(StandardCharsets.UTF_8));
+  }
+
+  static void assertError(RawResponse res, int status, String messageFragment) throws IOException {
     assertThat(res.statusCode()).isEqualTo(status);
-    assertThat(res.headers().firstValue("Content-Type")).hasValue("application/json");
-    JsonNode body = ApiClient.parse(res.body());
+    assertThat(res.header("Content-Type")).hasValue("application/json");
+    JsonNode body = JSON.readTree(res.body());
     assertThat(body.path("message").asText()).containsIgnoringCase(messageFragment);
-    assertThat(res.body()).doesNotContain("Exception").doesNotContain("\tat ");
+    assertThat(res.bodyText()).doesNotContain("Exception").doesNotContain("\tat ");
   }
 
   @Test
-  void no_token_is_401() {
-    assertError(api.submit(null, "{\"a\":1}"), 401, "Unauthorized");
-    assertError(api.status(null, jobId), 401, "Unauthorized");
-    assertError(api.get("/jobs", null), 401, "Unauthorized");
+  void no_token_is_401() throws Exception {
+    assertError(submit(null, "{\"a\":1}"), 401, "Unauthorized");
+    assertError(get("/job-status/" + jobId, null), 401, "Unauthorized");
+    assertError(get("/jobs", null), 401, "Unauthorized");
   }
 
   @Test
-  void garbage_token_is_401() {
-    assertError(api.submit("not-a-jwt", "{\"a\":1}"), 401, "Unauthorized");
-    assertError(api.submit("Bearer a.b.c", "{\"a\":1}"), 401, "Unauthorized");
+  void garbage_token_is_401() throws Exception {
+    assertError(submit("not-a-jwt", "{\"a\":1}"), 401, "Unauthorized");
+    assertError(submit("Bearer a.b.c", "{\"a\":1}"), 401, "Unauthorized");
   }
 
   @Test
   void expired_token_is_401() throws Exception {
     assertError(
-        api.submit(forged(Instant.now().minusSeconds(3600), "ingestion-local-client"), "{}"),
+        submit(forged(Instant.now().minusSeconds(3600), "ingestion-local-client"), "{}"),
         401,
         "Unauthorized");
   }
@@ -132,7 +138,7 @@ class BadInputTest {
   @Test
   void token_for_another_audience_is_401() throws Exception {
     assertError(
-        api.submit(forged(Instant.now().plusSeconds(3600), "some-other-client"), "{}"),
+        submit(forged(Instant.now().plusSeconds(3600), "some-other-client"), "{}"),
         401,
         "Unauthorized");
   }
@@ -164,58 +170,56 @@ class BadInputTest {
   }
 
   @Test
-  void empty_body_is_400() {
-    assertError(api.submit(token, ""), 400, "empty");
+  void empty_body_is_400() throws Exception {
+    assertError(submit(token, ""), 400, "empty");
   }
 
   @Test
-  void invalid_json_is_400() {
-    assertError(api.submit(token, "{\"a\":"), 400, "not valid JSON");
-    assertError(api.submit(token, "hello"), 400, "not valid JSON");
-    assertError(api.submit(token, "{} trailing"), 400, "not valid JSON");
+  void invalid_json_is_400() throws Exception {
+    assertError(submit(token, "{\"a\":"), 400, "not valid JSON");
+    assertError(submit(token, "hello"), 400, "not valid JSON");
+    assertError(submit(token, "{} trailing"), 400, "not valid JSON");
   }
 
   @Test
-  void body_over_the_limit_is_413() {
-    assertError(api.submit(token, "{\"a\":\"" + "x".repeat(2000) + "\"}"), 413, "limit");
+  void body_over_the_limit_is_413() throws Exception {
+    assertError(submit(token, "{\"a\":\"" + "x".repeat(2000) + "\"}"), 413, "limit");
   }
 
   @Test
-  void non_json_content_type_is_415() {
-    HttpResponse<String> res =
-        api.send(
-            HttpRequest.newBuilder(api.base().resolve("/submit-job-request"))
-                .header("Authorization", token)
-                .header("Content-Type", "text/csv")
-                .POST(HttpRequest.BodyPublishers.ofString("a,b")));
+  void non_json_content_type_is_415() throws Exception {
+    RawResponse res =
+        api.withToken(token)
+            .rawPost(JobApiClient.SUBMIT_PATH, "text/csv", "a,b".getBytes(StandardCharsets.UTF_8));
     assertError(res, 415, "application/json");
   }
 
   @Test
-  void job_id_that_is_not_a_uuid_is_400() {
-    assertError(api.status(token, "not-a-uuid"), 400, "UUID");
+  void job_id_that_is_not_a_uuid_is_400() throws Exception {
+    assertError(get("/job-status/not-a-uuid", token), 400, "UUID");
   }
 
   @Test
-  void unknown_job_id_is_404_with_the_original_message() {
+  void unknown_job_id_is_404_with_the_original_message() throws Exception {
     String unknown = UUID.randomUUID().toString();
-    HttpResponse<String> res = api.status(token, unknown);
+    RawResponse res = get("/job-status/" + unknown, token);
     assertThat(res.statusCode()).isEqualTo(404);
-    assertThat(ApiClient.parse(res.body()).path("Error Message").asText())
+    assertThat(JSON.readTree(res.body()).path("Error Message").asText())
         .isEqualTo("No Job data found for Job Id : " + unknown);
+    assertThat(api.withToken(token).findStatus(unknown)).isEmpty();
   }
 
   @Test
-  void another_users_job_is_404_exactly_like_an_unknown_one() {
-    HttpResponse<String> res = api.status(otherToken, jobId);
+  void another_users_job_is_404_exactly_like_an_unknown_one() throws Exception {
+    RawResponse res = get("/job-status/" + jobId, otherToken);
     assertThat(res.statusCode()).isEqualTo(404);
-    assertThat(res.body())
+    assertThat(res.bodyText())
         .isEqualTo("{\"Error Message\":\"No Job data found for Job Id : " + jobId + "\"}");
-    assertThat(api.get("/jobs", otherToken).body()).doesNotContain(jobId);
+    assertThat(get("/jobs", otherToken).bodyText()).doesNotContain(jobId);
   }
 
   @Test
-  void tampered_download_link_is_403_without_content() {
+  void tampered_download_link_is_403_without_content() throws Exception {
     URI uri = URI.create(link);
     String sig = uri.getQuery().replaceAll(".*signature=([^&]+).*", "$1");
     String flipped = (sig.charAt(0) == 'A' ? "B" : "A") + sig.substring(1);
@@ -227,34 +231,28 @@ class BadInputTest {
   }
 
   @Test
-  void expired_download_link_is_403_without_content() {
+  void expired_download_link_is_403_without_content() throws Exception {
     MutableClock clock = new MutableClock(Instant.now());
     try (RunningServer frozen =
         RunningServer.start(
             dataDir.resolve("frozen-clock"), b -> b.linkTtl(Duration.ofMinutes(5)), clock)) {
-      String t = frozen.newUserToken();
-      String id = frozen.client.submitOk(t, "{\"a\":1}");
-      String expiring =
-          frozen
-              .client
-              .awaitTerminal(t, id, Duration.ofSeconds(10))
-              .path("jobProcessedPayload")
-              .asText();
-      assertThat(frozen.client.download(expiring).statusCode()).isEqualTo(200);
+      JobApiClient user = frozen.api(frozen.newUserToken());
+      String id = user.submit("{\"a\":1}");
+      URI expiring =
+          user.awaitTerminal(id, Duration.ofSeconds(10), POLL).downloadUrl().orElseThrow();
+      assertThat(user.rawDownload(expiring).statusCode()).isEqualTo(200);
 
       clock.advance(Duration.ofMinutes(5).plusSeconds(1));
 
-      HttpResponse<byte[]> res = frozen.client.download(expiring);
+      RawResponse res = user.rawDownload(expiring);
       assertThat(res.statusCode()).isEqualTo(403);
-      assertThat(new String(res.body(), StandardCharsets.UTF_8))
-          .doesNotContain("weatherData")
-          .contains("expired");
+      assertThat(res.bodyText()).doesNotContain("weatherData").contains("expired");
     }
   }
 
-  private static void assertForbidden(String url) {
-    HttpResponse<byte[]> res = api.download(url);
+  private static void assertForbidden(String url) throws Exception {
+    RawResponse res = api.rawDownload(URI.create(url));
     assertThat(res.statusCode()).isEqualTo(403);
-    assertThat(new String(res.body())).doesNotContain("weatherData");
+    assertThat(res.bodyText()).doesNotContain("weatherData");
   }
 }

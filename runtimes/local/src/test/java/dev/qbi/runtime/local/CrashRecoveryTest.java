@@ -2,13 +2,14 @@ package dev.qbi.runtime.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import dev.qbi.runtime.local.testing.ApiClient;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.qbi.client.JobApiClient;
+import dev.qbi.client.JobStatus;
+import dev.qbi.runtime.local.testing.RunningServer;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -39,27 +40,29 @@ class CrashRecoveryTest {
   void every_acknowledged_job_completes_after_a_kill_9_and_restart() throws Exception {
     Path dataDir = work.resolve("data");
     int port = freePort();
-    ApiClient api = new ApiClient(URI.create("http://127.0.0.1:" + port));
+    URI base = URI.create("http://127.0.0.1:" + port);
+    JobApiClient anonymous = JobApiClient.builder(base).build();
 
     Process first = startServer(dataDir, port, work.resolve("first.log"));
     Set<String> accepted = ConcurrentHashMap.newKeySet();
-    String token;
-    try {
-      awaitHealthy(api, first);
-      token =
-          api.newUser(
-              "crash@example.com",
-              ServerSettings.DEFAULT_CLIENT_ID,
-              ServerSettings.DEFAULT_POOL_ID);
+    try (anonymous) {
+      awaitHealthy(anonymous, first);
+      JobApiClient api =
+          anonymous.withToken(
+              RunningServer.newUser(
+                  base,
+                  "crash@example.com",
+                  ServerSettings.DEFAULT_CLIENT_ID,
+                  ServerSettings.DEFAULT_POOL_ID));
 
       AtomicInteger attempts = new AtomicInteger();
       ExecutorService clients = Executors.newFixedThreadPool(8);
       List<Future<?>> running = new ArrayList<>();
       for (int i = 0; i < 8; i++) {
-        running.add(clients.submit(() -> submitUntilError(api, token, attempts, accepted)));
+        running.add(clients.submit(() -> submitUntilError(api, attempts, accepted)));
       }
       while (accepted.size() < KILL_AFTER) {
-        ApiClient.pause(Duration.ofMillis(1));
+        Thread.sleep(1);
       }
       first.destroyForcibly(); // SIGKILL on Linux: no shutdown hook runs
       first.waitFor();
@@ -71,19 +74,18 @@ class CrashRecoveryTest {
 
       Process second = startServer(dataDir, port, work.resolve("second.log"));
       try {
-        awaitHealthy(api, second);
+        awaitHealthy(anonymous, second);
         // the rest of the 1,000 against the restarted server, with the token from before
         while (attempts.get() < TOTAL) {
           attempts.incrementAndGet();
-          accepted.add(api.submitOk(token, "{\"after\":\"restart\"}"));
+          accepted.add(api.submit("{\"after\":\"restart\"}"));
         }
+        ObjectMapper json = new ObjectMapper();
         for (String id : accepted) {
-          JsonNode status = api.awaitTerminal(token, id, Duration.ofSeconds(120));
-          assertThat(status.path("jobStatus").asText()).as("job %s", id).isEqualTo("complete");
-          HttpResponse<byte[]> output = api.download(status.path("jobProcessedPayload").asText());
-          assertThat(output.statusCode()).isEqualTo(200);
-          assertThat(ApiClient.JSON.readTree(output.body()).path("weatherData").size())
-              .isEqualTo(99);
+          JobStatus status = api.awaitTerminal(id, Duration.ofSeconds(120), Duration.ofMillis(10));
+          assertThat(status.status()).as("job %s", id).isEqualTo("complete");
+          byte[] output = api.download(status.downloadUrl().orElseThrow());
+          assertThat(json.readTree(output).path("weatherData").size()).isEqualTo(99);
         }
         // SIGTERM: a graceful stop, logged as such
         second.destroy();
@@ -101,19 +103,17 @@ class CrashRecoveryTest {
     }
   }
 
-  private static void submitUntilError(
-      ApiClient api, String token, AtomicInteger attempts, Set<String> accepted) {
+  /** Submits until the server stops answering 200 (a refusal or the connection lost). */
+  private static Void submitUntilError(
+      JobApiClient api, AtomicInteger attempts, Set<String> accepted) throws InterruptedException {
     while (attempts.incrementAndGet() <= TOTAL) {
       try {
-        HttpResponse<String> res = api.submit(token, "{\"before\":\"crash\"}");
-        if (res.statusCode() != 200) {
-          return;
-        }
-        accepted.add(ApiClient.messageId(res.body()));
-      } catch (RuntimeException connectionLost) {
-        return;
+        accepted.add(api.submit("{\"before\":\"crash\"}"));
+      } catch (IOException refusedOrConnectionLost) {
+        return null;
       }
     }
+    return null;
   }
 
   private static Process startServer(Path dataDir, int port, Path log) throws IOException {
@@ -139,18 +139,17 @@ class CrashRecoveryTest {
         .start();
   }
 
-  private static void awaitHealthy(ApiClient api, Process process) {
+  private static void awaitHealthy(JobApiClient api, Process process) throws InterruptedException {
     long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
     while (System.nanoTime() < deadline) {
       assertThat(process.isAlive()).as("server process exited early").isTrue();
       try {
-        if (api.get("/health", null).statusCode() == 200) {
-          return;
-        }
-      } catch (RuntimeException notYet) {
-        // not listening yet
+        api.health();
+        return;
+      } catch (IOException notYet) {
+        // not listening yet, or not up yet
       }
-      ApiClient.pause(Duration.ofMillis(50));
+      Thread.sleep(50);
     }
     throw new AssertionError("server did not become healthy");
   }

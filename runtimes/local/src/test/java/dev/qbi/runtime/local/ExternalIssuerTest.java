@@ -1,7 +1,9 @@
 package dev.qbi.runtime.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.crypto.RSASSASigner;
@@ -11,16 +13,18 @@ import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import com.sun.net.httpserver.HttpServer;
-import dev.qbi.runtime.local.testing.ApiClient;
+import dev.qbi.client.ApiException;
+import dev.qbi.client.CognitoClient;
+import dev.qbi.client.JobApiClient;
 import dev.qbi.runtime.local.testing.RunningServer;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
@@ -89,31 +93,25 @@ class ExternalIssuerTest {
         RunningServer.start(
             dataDir.resolve("external"),
             b -> b.externalIssuer(Optional.of(issuer)).clientId(CLIENT))) {
-      String jobId = external.client.submitOk(token, "{\"from\":\"external\"}");
-      assertThat(
-              external
-                  .client
-                  .awaitTerminal(token, jobId, Duration.ofSeconds(10))
-                  .path("jobStatus")
-                  .asText())
+      JobApiClient api = external.api(token);
+      String jobId = api.submit("{\"from\":\"external\"}");
+      assertThat(api.awaitTerminal(jobId, Duration.ofSeconds(10), Duration.ofMillis(10)).status())
           .isEqualTo("complete");
       // the local identity provider is off: no Cognito protocol, no local JWKS
-      assertThat(
-              external
-                  .client
-                  .send(
-                      HttpRequest.newBuilder(external.client.base().resolve("/"))
-                          .header("X-Amz-Target", "AWSCognitoIdentityProviderService.SignUp")
-                          .header("Content-Type", "application/x-amz-json-1.1")
-                          .POST(HttpRequest.BodyPublishers.ofString("{}")))
-                  .statusCode())
-          .isEqualTo(404);
+      try (CognitoClient cognito = new CognitoClient(external.server.baseUrl().toString())) {
+        assertThatThrownBy(() -> cognito.signUp(CLIENT, "someone", "Pa55-word!", Map.of()))
+            .isInstanceOfSatisfying(
+                ApiException.class, e -> assertThat(e.statusCode()).isEqualTo(404));
+      }
     }
 
     try (RunningServer local =
         RunningServer.start(dataDir.resolve("local"), b -> b.clientId(CLIENT))) {
-      assertThat(local.client.submit(token, "{\"from\":\"external\"}").statusCode()).isEqualTo(401);
-      assertThat(ApiClient.parse(local.client.get("/jobs", token).body()).path("message").asText())
+      JobApiClient api = local.api(token);
+      assertThatThrownBy(() -> api.submit("{\"from\":\"external\"}"))
+          .isInstanceOfSatisfying(
+              ApiException.class, e -> assertThat(e.statusCode()).isEqualTo(401));
+      assertThat(new ObjectMapper().readTree(api.rawGet("/jobs").body()).path("message").asText())
           .isEqualTo("Unauthorized");
     }
   }

@@ -2,7 +2,9 @@ package dev.qbi.runtime.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import dev.qbi.adapters.local.sqlite.SqliteDeadLetters;
+import dev.qbi.client.JobApiClient;
+import dev.qbi.client.JobStatus;
 import dev.qbi.runtime.local.testing.FailingJobHandler;
 import dev.qbi.runtime.local.testing.RunningServer;
 import java.nio.file.Path;
@@ -15,20 +17,22 @@ class FailingJobTest {
   @TempDir Path dataDir;
 
   @Test
-  void a_throwing_handler_fails_the_job_after_three_deliveries_and_dead_letters_it() {
+  void a_throwing_handler_fails_the_job_after_three_deliveries_and_dead_letters_it()
+      throws Exception {
     try (RunningServer running =
         RunningServer.start(dataDir, b -> b.jobHandler(FailingJobHandler.NAME))) {
-      String token = running.newUserToken();
-      String jobId = running.client.submitOk(token, "{\"will\":\"fail\"}");
+      JobApiClient api = running.api(running.newUserToken());
+      String jobId = api.submit("{\"will\":\"fail\"}");
 
-      JsonNode status = running.client.awaitTerminal(token, jobId, Duration.ofSeconds(20));
+      JobStatus status = api.awaitTerminal(jobId, Duration.ofSeconds(20), Duration.ofMillis(10));
 
-      assertThat(status.path("jobStatus").asText()).isEqualTo("failed");
-      assertThat(status.path("attempts").asInt()).isEqualTo(3);
-      assertThat(status.path("error").asText())
-          .isEqualTo("java.lang.IllegalStateException: " + FailingJobHandler.MESSAGE);
-      assertThat(status.has("jobProcessedPayload")).isFalse();
-      assertThat(running.server.queue().deadLetters(10))
+      assertThat(status.status()).isEqualTo("failed");
+      assertThat(status.attempts()).isEqualTo(3);
+      assertThat(status.error())
+          .hasValue("java.lang.IllegalStateException: " + FailingJobHandler.MESSAGE);
+      assertThat(status.downloadUrl()).isEmpty();
+      assertThat(status.otherFields()).doesNotContainKey("jobProcessedPayloadLink");
+      assertThat(new SqliteDeadLetters(running.server.database()).list(10))
           .singleElement()
           .satisfies(
               dead -> {

@@ -10,15 +10,9 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sqlite.SQLiteConfig;
@@ -26,16 +20,17 @@ import org.sqlite.SQLiteConfig;
 /**
  * The embedded runtime's SQLite database (one file, WAL, {@code synchronous=FULL}).
  *
- * <p><b>Group commit.</b> Every write goes through one writer thread. It drains the queue of
- * pending writes and runs as many as are waiting (up to {@value #MAX_BATCH}) in one transaction,
- * each inside its own savepoint so that one failing write does not fail the others, then completes
- * each caller after {@code COMMIT}. {@link #write} therefore returns only once the change is
- * durable, yet one fsync serves a whole batch of callers.
+ * <p><b>Group commit.</b> Every write goes through one writer thread ({@link GroupCommitWriter}).
+ * It drains the queue of pending writes and runs as many as are waiting (up to {@value #MAX_BATCH})
+ * in one transaction, each inside its own savepoint so that one failing write does not fail the
+ * others, then completes each caller after {@code COMMIT}. {@link #write} therefore returns only
+ * once the change is durable, yet one fsync serves a whole batch of callers.
  *
- * <p><b>Reads</b> use a small pool of separate query-only connections; WAL lets them run while the
- * writer writes.
+ * <p><b>Reads</b> use a small pool of separate query-only connections ({@link ReaderPool}); WAL
+ * lets them run while the writer writes.
  *
- * <p>{@link SQLException}s become {@link StorageException}s at this boundary.
+ * <p>The tables are those of {@link SqliteSchema}. {@link SQLException}s become {@link
+ * StorageException}s at this boundary.
  */
 public final class SqliteDatabase implements AutoCloseable {
 
@@ -45,48 +40,6 @@ public final class SqliteDatabase implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(SqliteDatabase.class);
   private static final int BUSY_TIMEOUT_MS = 10_000;
   private static final int READERS = 4;
-
-  private static final String[] SCHEMA = {
-    """
-    CREATE TABLE IF NOT EXISTS jobs (
-      id           TEXT    PRIMARY KEY,
-      owner        TEXT    NOT NULL,
-      status       TEXT    NOT NULL,
-      submitted_at INTEGER NOT NULL,
-      updated_at   INTEGER NOT NULL,
-      attempts     INTEGER NOT NULL DEFAULT 0,
-      payload_md5  TEXT,
-      output_key   TEXT,
-      error        TEXT,
-      errors       TEXT,
-      version      INTEGER NOT NULL DEFAULT 0
-    ) WITHOUT ROWID""",
-    "CREATE INDEX IF NOT EXISTS jobs_by_owner ON jobs (owner, submitted_at, id)",
-    """
-    CREATE TABLE IF NOT EXISTS queue (
-      id            INTEGER PRIMARY KEY,
-      job_id        TEXT    NOT NULL,
-      owner         TEXT    NOT NULL,
-      body          BLOB    NOT NULL,
-      sent_at       INTEGER NOT NULL,
-      visible_at    INTEGER NOT NULL,
-      receive_count INTEGER NOT NULL DEFAULT 0,
-      lease         TEXT
-    )""",
-    "CREATE INDEX IF NOT EXISTS queue_by_visibility ON queue (visible_at)",
-    """
-    CREATE TABLE IF NOT EXISTS dead_letters (
-      id            INTEGER PRIMARY KEY,
-      job_id        TEXT    NOT NULL,
-      owner         TEXT    NOT NULL,
-      body          BLOB    NOT NULL,
-      sent_at       INTEGER NOT NULL,
-      receive_count INTEGER NOT NULL,
-      reason        TEXT,
-      dead_at       INTEGER NOT NULL
-    )""",
-    "CREATE INDEX IF NOT EXISTS dead_letters_by_job ON dead_letters (job_id)",
-  };
 
   /**
    * A unit of database work. Statements come from the {@link Session}'s cache; do not close them.
@@ -101,28 +54,17 @@ public final class SqliteDatabase implements AutoCloseable {
 
   private final Path file;
   private final Clock clock;
-  private final Session writer;
-  private final BlockingQueue<Session> readers;
-  private final List<Session> allReaders;
-  private final LinkedBlockingQueue<Pending<?>> pending = new LinkedBlockingQueue<>();
-  private final ReentrantLock lifecycle = new ReentrantLock();
-  private final Thread writerThread;
+  private final GroupCommitWriter writer;
+  private final ReaderPool readers;
   private final QueueSignal queueSignal;
-  private final AtomicLong transactions = new AtomicLong();
-  private final AtomicLong writes = new AtomicLong();
-  private final AtomicLong failedWrites = new AtomicLong();
-  private volatile boolean closed;
 
   private SqliteDatabase(
       Path file, Clock clock, Session writer, List<Session> readers, QueueSignal queueSignal) {
     this.file = file;
     this.queueSignal = queueSignal;
     this.clock = clock;
-    this.writer = writer;
-    this.allReaders = List.copyOf(readers);
-    this.readers = new ArrayBlockingQueue<>(readers.size(), false, readers);
-    this.writerThread =
-        Thread.ofPlatform().name("sqlite-writer").daemon(false).unstarted(this::writerLoop);
+    this.writer = new GroupCommitWriter(file, writer);
+    this.readers = new ReaderPool(file, readers, this.writer::isClosed);
   }
 
   /**
@@ -147,12 +89,7 @@ public final class SqliteDatabase implements AutoCloseable {
       writerConfig.setBusyTimeout(BUSY_TIMEOUT_MS);
       Session writer = new Session(writerConfig.createConnection(url), true, clock, signal);
       opened.add(writer);
-      try (Statement s = writer.connection().createStatement()) {
-        for (String ddl : SCHEMA) {
-          s.execute(ddl);
-        }
-        SchemaUpgrades.apply(s);
-      }
+      SqliteSchema.create(writer.connection());
       List<Session> readers = new ArrayList<>();
       for (int i = 0; i < READERS; i++) {
         SQLiteConfig readerConfig = new SQLiteConfig();
@@ -165,7 +102,7 @@ public final class SqliteDatabase implements AutoCloseable {
         readers.add(reader);
       }
       SqliteDatabase db = new SqliteDatabase(absolute, clock, writer, readers, signal);
-      db.writerThread.start();
+      db.writer.start();
       LOG.info("opened database {}", absolute);
       return db;
     } catch (SQLException | IOException e) {
@@ -183,11 +120,11 @@ public final class SqliteDatabase implements AutoCloseable {
   }
 
   public boolean isClosed() {
-    return closed;
+    return writer.isClosed();
   }
 
   public Stats stats() {
-    return new Stats(transactions.get(), writes.get(), failedWrites.get());
+    return writer.stats();
   }
 
   /** Wakes receivers waiting in {@link SqliteJobQueue#receive}; shared by all adapters. */
@@ -231,20 +168,7 @@ public final class SqliteDatabase implements AutoCloseable {
    */
   public <T> CompletableFuture<T> writeAsync(Work<T> work) {
     Objects.requireNonNull(work, "work");
-    if (Thread.currentThread() == writerThread) {
-      throw new IllegalStateException("a write cannot wait for another write: it would deadlock");
-    }
-    Pending<T> p = new Pending<>(work);
-    lifecycle.lock();
-    try {
-      if (closed) {
-        throw new StorageException("database " + file + " is closed");
-      }
-      pending.add(p);
-    } finally {
-      lifecycle.unlock();
-    }
-    return p.future;
+    return writer.submit(work);
   }
 
   /**
@@ -255,32 +179,7 @@ public final class SqliteDatabase implements AutoCloseable {
    */
   public <T> T read(Work<T> work) {
     Objects.requireNonNull(work, "work");
-    Session session = takeReader();
-    try {
-      return work.run(session);
-    } catch (SQLException e) {
-      throw storageFailure("read", e);
-    } finally {
-      readers.add(session);
-    }
-  }
-
-  private Session takeReader() {
-    if (closed) {
-      throw new StorageException("database " + file + " is closed");
-    }
-    try {
-      Session s;
-      while ((s = readers.poll(100, TimeUnit.MILLISECONDS)) == null) {
-        if (closed) {
-          throw new StorageException("database " + file + " is closed");
-        }
-      }
-      return s;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new StorageException("interrupted while waiting for a database connection", e);
-    }
+    return readers.read(work);
   }
 
   /**
@@ -289,161 +188,22 @@ public final class SqliteDatabase implements AutoCloseable {
    */
   @Override
   public void close() {
-    lifecycle.lock();
-    try {
-      if (closed) {
-        return;
-      }
-      closed = true;
-      pending.add(Pending.stop());
-    } finally {
-      lifecycle.unlock();
+    if (!writer.stop()) {
+      return;
     }
     queueSignal.wakeAll();
-    boolean interrupted = false;
-    while (writerThread.isAlive()) {
-      try {
-        writerThread.join();
-      } catch (InterruptedException e) {
-        interrupted = true;
-      }
-    }
-    writer.closeQuietly();
+    boolean interrupted = writer.awaitStopped();
     // readers in use are returned to the pool when their work ends; wait briefly for them
-    List<Session> returned = new ArrayList<>();
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-    while (returned.size() < allReaders.size() && System.nanoTime() < deadline) {
-      try {
-        Session s = readers.poll(50, TimeUnit.MILLISECONDS);
-        if (s != null) {
-          returned.add(s);
-        }
-      } catch (InterruptedException e) {
-        interrupted = true;
-        break;
-      }
-    }
-    allReaders.forEach(Session::closeQuietly);
+    interrupted |= readers.close();
     if (interrupted) {
       Thread.currentThread().interrupt();
     }
-    LOG.info("closed database {} ({} transactions, {} writes)", file, transactions, writes);
-  }
-
-  // ---------------------------------------------------------------- writer
-
-  private void writerLoop() {
-    List<Pending<?>> batch = new ArrayList<>(MAX_BATCH);
-    boolean stop = false;
-    while (!stop) {
-      try {
-        batch.add(pending.take());
-        pending.drainTo(batch, MAX_BATCH - 1);
-      } catch (InterruptedException e) {
-        // only close() stops the writer; keep draining
-        continue;
-      }
-      List<Pending<?>> work = new ArrayList<>(batch.size());
-      for (Pending<?> p : batch) {
-        if (p.isStop()) {
-          stop = true;
-        } else {
-          work.add(p);
-        }
-      }
-      batch.clear();
-      if (!work.isEmpty()) {
-        try {
-          runBatch(work);
-        } catch (Throwable t) {
-          LOG.error("writer batch failed unexpectedly", t);
-          StorageException failure =
-              new StorageException("database write failed: " + t.getMessage(), t);
-          work.forEach(p -> p.future.completeExceptionally(failure));
-        }
-      }
-    }
-    // close() enqueues the stop marker last, under the lifecycle lock: nothing can follow it
-    List<Pending<?>> rest = new ArrayList<>();
-    pending.drainTo(rest);
-    StorageException closedFailure = new StorageException("database " + file + " is closed");
-    rest.forEach(p -> p.future.completeExceptionally(closedFailure));
-  }
-
-  private void runBatch(List<Pending<?>> work) {
-    try {
-      writer.execute("BEGIN IMMEDIATE");
-    } catch (SQLException e) {
-      failAll(work, storageFailure("begin", e));
-      return;
-    }
-    List<Runnable> afterCommit = new ArrayList<>();
-    for (Pending<?> p : work) {
-      try {
-        writer.execute("SAVEPOINT op");
-      } catch (SQLException e) {
-        abort(work, storageFailure("savepoint", e));
-        return;
-      }
-      writer.startOperation();
-      try {
-        p.runOn(writer);
-        writer.execute("RELEASE op");
-        for (Runnable hook : writer.operationHooks()) {
-          if (!afterCommit.contains(hook)) {
-            afterCommit.add(hook);
-          }
-        }
-      } catch (Throwable t) {
-        p.failure = t;
-        try {
-          writer.execute("ROLLBACK TO op");
-          writer.execute("RELEASE op");
-        } catch (SQLException e) {
-          // the whole transaction is gone (e.g. disk full): nothing in this batch committed
-          abort(work, storageFailure("rollback", e));
-          return;
-        }
-      }
-    }
-    try {
-      writer.execute("COMMIT");
-    } catch (SQLException e) {
-      abort(work, storageFailure("commit", e));
-      return;
-    }
-    transactions.incrementAndGet();
-    writes.addAndGet(work.size());
-    for (Pending<?> p : work) {
-      if (p.failure != null) {
-        failedWrites.incrementAndGet();
-      }
-      p.complete();
-    }
-    for (Runnable hook : afterCommit) {
-      try {
-        hook.run();
-      } catch (RuntimeException e) {
-        LOG.warn("after-commit hook failed", e);
-      }
-    }
-  }
-
-  private void abort(List<Pending<?>> work, StorageException failure) {
-    try {
-      writer.execute("ROLLBACK");
-    } catch (SQLException e) {
-      LOG.debug("rollback after a failed batch: {}", e.getMessage());
-    }
-    failAll(work, failure);
-  }
-
-  private void failAll(List<Pending<?>> work, StorageException failure) {
-    LOG.error("write transaction of {} operation(s) failed: {}", work.size(), failure.getMessage());
-    failedWrites.addAndGet(work.size());
-    for (Pending<?> p : work) {
-      p.future.completeExceptionally(p.failure != null ? p.failure : failure);
-    }
+    Stats stats = writer.stats();
+    LOG.info(
+        "closed database {} ({} transactions, {} writes)",
+        file,
+        stats.transactions(),
+        stats.writes());
   }
 
   private static RuntimeException unwrap(Throwable cause) {
@@ -461,37 +221,5 @@ public final class SqliteDatabase implements AutoCloseable {
 
   static StorageException storageFailure(String what, SQLException e) {
     return new StorageException("database " + what + " failed: " + e.getMessage(), e);
-  }
-
-  /** A write waiting for the writer. */
-  private static final class Pending<T> {
-    private final Work<T> work;
-    private final CompletableFuture<T> future = new CompletableFuture<>();
-    private T result;
-    private Throwable failure;
-
-    private Pending(Work<T> work) {
-      this.work = work;
-    }
-
-    static Pending<Void> stop() {
-      return new Pending<>(null);
-    }
-
-    boolean isStop() {
-      return work == null;
-    }
-
-    void runOn(Session session) throws SQLException {
-      result = work.run(session);
-    }
-
-    void complete() {
-      if (failure == null) {
-        future.complete(result);
-      } else {
-        future.completeExceptionally(failure);
-      }
-    }
   }
 }

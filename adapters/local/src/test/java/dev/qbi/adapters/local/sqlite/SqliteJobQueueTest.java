@@ -29,11 +29,13 @@ class SqliteJobQueueTest extends JobInboxContract {
   @TempDir Path dir;
   private SqliteDatabase db;
   private SqliteJobQueue sqliteQueue;
+  private SqliteDeadLetters deadLetters;
 
   @Override
   protected JobQueue createQueue(MutableClock clock) {
     db = SqliteDatabase.open(dir.resolve("ingest.db"), clock);
     sqliteQueue = new SqliteJobQueue(db);
+    deadLetters = new SqliteDeadLetters(db);
     return sqliteQueue;
   }
 
@@ -46,6 +48,7 @@ class SqliteJobQueueTest extends JobInboxContract {
     db.close();
     db = SqliteDatabase.open(dir.resolve("ingest.db"), clock);
     sqliteQueue = new SqliteJobQueue(db);
+    deadLetters = new SqliteDeadLetters(db);
     return sqliteQueue;
   }
 
@@ -59,7 +62,7 @@ class SqliteJobQueueTest extends JobInboxContract {
 
     sqliteQueue.settle(second, new Decision.DeadLetter("java.io.IOException: disk on fire"));
 
-    List<DeadLetter> dead = sqliteQueue.deadLetters(10);
+    List<DeadLetter> dead = deadLetters.list(10);
     assertThat(dead).hasSize(1);
     DeadLetter d = dead.get(0);
     assertThat(d.message().jobId()).isEqualTo(sent.jobId());
@@ -69,7 +72,7 @@ class SqliteJobQueueTest extends JobInboxContract {
     assertThat(d.receiveCount()).isEqualTo(2);
     assertThat(d.reason()).isEqualTo("java.io.IOException: disk on fire");
     assertThat(d.deadAt()).isEqualTo(clock.instant());
-    assertThat(sqliteQueue.deadLetterDepth()).isEqualTo(1);
+    assertThat(deadLetters.depth()).isEqualTo(1);
     assertThat(sqliteQueue.depth()).isZero();
   }
 
@@ -82,7 +85,7 @@ class SqliteJobQueueTest extends JobInboxContract {
 
     sqliteQueue.settle(stale, new Decision.DeadLetter("late"));
 
-    assertThat(sqliteQueue.deadLetters(10)).isEmpty();
+    assertThat(deadLetters.list(10)).isEmpty();
     assertThat(sqliteQueue.depth()).isEqualTo(1);
   }
 
@@ -109,20 +112,20 @@ class SqliteJobQueueTest extends JobInboxContract {
     for (Delivery d : sqliteQueue.receive(10, LONG_LEASE, Duration.ZERO)) {
       sqliteQueue.settle(d, new Decision.DeadLetter("boom"));
     }
-    assertThat(sqliteQueue.deadLetterDepth()).isEqualTo(2);
+    assertThat(deadLetters.depth()).isEqualTo(2);
 
-    assertThat(sqliteQueue.redrive(Optional.of(a.jobId()))).isEqualTo(1);
+    assertThat(deadLetters.redrive(Optional.of(a.jobId()))).isEqualTo(1);
     List<Delivery> back = sqliteQueue.receive(10, LONG_LEASE, Duration.ZERO);
     assertThat(ids(back)).containsExactly(a.jobId());
     assertThat(back.get(0).receiveCount()).as("count restarts from zero").isEqualTo(1);
     assertThat(back.get(0).message().body()).isEqualTo(a.body());
-    assertThat(ids(sqliteQueue.deadLetters(10).stream().map(this::asDelivery).toList()))
+    assertThat(ids(deadLetters.list(10).stream().map(this::asDelivery).toList()))
         .containsExactly(b.jobId());
 
-    assertThat(sqliteQueue.redrive(Optional.empty())).isEqualTo(1);
-    assertThat(sqliteQueue.deadLetterDepth()).isZero();
+    assertThat(deadLetters.redrive(Optional.empty())).isEqualTo(1);
+    assertThat(deadLetters.depth()).isZero();
     assertThat(ids(sqliteQueue.receive(10, LONG_LEASE, Duration.ZERO))).containsExactly(b.jobId());
-    assertThat(sqliteQueue.redrive(Optional.empty())).isZero();
+    assertThat(deadLetters.redrive(Optional.empty())).isZero();
   }
 
   @Test
@@ -136,7 +139,7 @@ class SqliteJobQueueTest extends JobInboxContract {
       Future<List<Delivery>> waiting =
           pool.submit(() -> sqliteQueue.receive(1, LONG_LEASE, Duration.ofSeconds(30)));
 
-      sqliteQueue.redrive(Optional.empty());
+      deadLetters.redrive(Optional.empty());
 
       assertThat(ids(waiting.get(20, TimeUnit.SECONDS))).containsExactly(m.jobId());
     } finally {

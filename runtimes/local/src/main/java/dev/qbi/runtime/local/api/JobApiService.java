@@ -28,7 +28,8 @@ import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
- * The job API of DESIGN.md §3: submit, status, list. Thin: parse, call a use case, map the result.
+ * The job API of docs/openapi.yaml: submit, status, list. Thin: parse, call a use case, map the
+ * result.
  */
 public final class JobApiService implements HttpService {
 

@@ -30,7 +30,7 @@ final class Json {
     res.send(bytes(body));
   }
 
-  /** The error body of DESIGN.md §3: {@code {"message": "..."}}. */
+  /** The error body of docs/openapi.yaml: {@code {"message": "..."}}. */
   static void error(ServerResponse res, int status, String message) {
     send(res, status, Map.of("message", message));
   }

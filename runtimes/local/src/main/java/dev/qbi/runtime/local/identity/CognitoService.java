@@ -35,7 +35,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The local identity provider over HTTP, speaking the Amazon Cognito user-pool JSON protocol so the
- * AWS CLI and SDKs work against it with {@code --endpoint-url} (DESIGN.md §5).
+ * AWS CLI and SDKs work against it with {@code --endpoint-url} (docs/architecture.md).
  *
  * <ul>
  *   <li>{@code POST /} with {@code X-Amz-Target: AWSCognitoIdentityProviderService.<Action>}:

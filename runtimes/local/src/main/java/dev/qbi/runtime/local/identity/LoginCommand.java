@@ -1,6 +1,6 @@
 package dev.qbi.runtime.local.identity;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import dev.qbi.client.CognitoClient;
 import java.io.IOException;
 import java.io.PrintWriter;
 import picocli.CommandLine.Command;
@@ -20,17 +20,15 @@ public final class LoginCommand extends UserPoolCommand {
 
   @Override
   int run(CognitoClient client, PrintWriter out, PrintWriter err)
-      throws IOException, InterruptedException, CognitoClient.Failure {
-    var body = CognitoClient.body().put("ClientId", clientId).put("AuthFlow", "USER_PASSWORD_AUTH");
-    body.putObject("AuthParameters").put("USERNAME", username).put("PASSWORD", password);
-    JsonNode answer = client.call("InitiateAuth", body);
-    String idToken = answer.path("AuthenticationResult").path("IdToken").asText("");
-    if (idToken.isEmpty()) {
-      String challenge = answer.path("ChallengeName").asText("none");
-      err.printf("login failed: no IdToken in the answer (challenge: %s)%n", challenge);
+      throws IOException, InterruptedException {
+    CognitoClient.AuthResult answer = client.initiateAuth(clientId, username, password);
+    if (answer.tokens().isEmpty()) {
+      err.printf(
+          "login failed: no IdToken in the answer (challenge: %s)%n",
+          answer.challengeName().orElse("none"));
       return 1;
     }
-    out.println(idToken);
+    out.println(answer.tokens().get().idToken());
     return 0;
   }
 }

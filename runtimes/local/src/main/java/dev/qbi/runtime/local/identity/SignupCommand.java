@@ -1,9 +1,9 @@
 package dev.qbi.runtime.local.identity;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.qbi.client.CognitoClient;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -28,22 +28,12 @@ public final class SignupCommand extends UserPoolCommand {
 
   @Override
   int run(CognitoClient client, PrintWriter out, PrintWriter err)
-      throws IOException, InterruptedException, CognitoClient.Failure {
-    ObjectNode signUp =
-        CognitoClient.body()
-            .put("ClientId", clientId)
-            .put("Username", username)
-            .put("Password", password);
-    if (email != null && !email.isBlank()) {
-      signUp.putArray("UserAttributes").addObject().put("Name", "email").put("Value", email);
-    }
-    JsonNode created = client.call("SignUp", signUp);
-    out.printf(
-        "Signed up user %s (sub %s) in pool %s%n",
-        username, created.path("UserSub").asText(), poolId);
-    client.call(
-        "AdminConfirmSignUp",
-        CognitoClient.body().put("UserPoolId", poolId).put("Username", username));
+      throws IOException, InterruptedException {
+    Map<String, String> attributes =
+        email != null && !email.isBlank() ? Map.of("email", email) : Map.of();
+    CognitoClient.SignUpResult created = client.signUp(clientId, username, password, attributes);
+    out.printf("Signed up user %s (sub %s) in pool %s%n", username, created.userSub(), poolId);
+    client.adminConfirmSignUp(poolId, username);
     out.printf("Confirmed user %s; log in with: ingest login --username %s%n", username, username);
     return 0;
   }

@@ -1,5 +1,7 @@
 package dev.qbi.runtime.local.identity;
 
+import dev.qbi.client.CognitoClient;
+import dev.qbi.client.CognitoException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
@@ -49,7 +51,7 @@ abstract class UserPoolCommand implements Callable<Integer> {
 
   /** Does the command's calls; returns the exit code. */
   abstract int run(CognitoClient client, PrintWriter out, PrintWriter err)
-      throws IOException, InterruptedException, CognitoClient.Failure;
+      throws IOException, InterruptedException;
 
   @Override
   public final Integer call() throws InterruptedException {
@@ -58,12 +60,12 @@ abstract class UserPoolCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     String name = spec.name();
-    try {
-      int code = run(new CognitoClient(endpoint), out, err);
+    try (CognitoClient client = new CognitoClient(endpoint)) {
+      int code = run(client, out, err);
       out.flush();
       return code;
-    } catch (CognitoClient.Failure e) {
-      err.printf("%s failed: %s%n", name, e);
+    } catch (CognitoException e) {
+      err.printf("%s failed: %s: %s%n", name, e.errorType(), e.errorMessage());
       return 1;
     } catch (IOException | IllegalArgumentException e) {
       err.printf("%s failed: cannot talk to %s: %s%n", name, endpoint, e.getMessage());

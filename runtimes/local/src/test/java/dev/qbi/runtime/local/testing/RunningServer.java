@@ -1,23 +1,35 @@
 package dev.qbi.runtime.local.testing;
 
+import dev.qbi.client.CognitoClient;
+import dev.qbi.client.JobApiClient;
 import dev.qbi.runtime.local.IngestionServer;
 import dev.qbi.runtime.local.ServerSettings;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.UnaryOperator;
 
-/** A real local runtime on a free loopback port, over a temporary data dir. */
+/**
+ * A real local runtime on a free loopback port, over a temporary data dir, and the typed clients
+ * (the ones users embed) to talk to it.
+ */
 public final class RunningServer implements AutoCloseable {
+  public static final String PASSWORD = "Corr3ct-Horse!";
   private static final AtomicInteger USERS = new AtomicInteger();
 
   public final IngestionServer server;
-  public final ApiClient client;
+
+  /** The job API without a token; {@link JobApiClient#withToken} gives a user's. */
+  public final JobApiClient client;
 
   private RunningServer(IngestionServer server) {
     this.server = server;
-    this.client = new ApiClient(server.baseUrl());
+    this.client = JobApiClient.builder(server.baseUrl()).build();
   }
 
   /** Test defaults: fast password hashing, quick retries, two workers. */
@@ -44,17 +56,41 @@ public final class RunningServer implements AutoCloseable {
     return start(dataDir, b -> b);
   }
 
+  /** The job API as the user of {@code token}. */
+  public JobApiClient api(String token) {
+    return client.withToken(token);
+  }
+
   /** A new confirmed user; returns its IdToken. */
   public String newUserToken() {
     ServerSettings s = server.settings();
-    return client.newUser(
+    return newUser(
+        server.baseUrl(),
         "user" + USERS.incrementAndGet() + "-" + System.nanoTime() + "@example.com",
         s.clientId(),
         s.poolId());
   }
 
+  /**
+   * Signs up, admin-confirms and logs in a user of the pool served at {@code base} (SignUp,
+   * AdminConfirmSignUp, InitiateAuth USER_PASSWORD_AUTH); returns its IdToken.
+   */
+  public static String newUser(URI base, String username, String clientId, String poolId) {
+    try (CognitoClient cognito = new CognitoClient(base.toString())) {
+      cognito.signUp(clientId, username, PASSWORD, Map.of("email", username));
+      cognito.adminConfirmSignUp(poolId, username);
+      return cognito.login(clientId, username, PASSWORD);
+    } catch (IOException e) {
+      throw new UncheckedIOException("creating user " + username + " failed", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
   @Override
   public void close() {
+    client.close();
     server.close();
   }
 }

@@ -6,17 +6,8 @@ import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-class BenchClientTest {
-
-  @Test
-  void the_message_id_of_a_send_message_response_is_the_job_id() {
-    String xml =
-        "<SendMessageResponse><SendMessageResult><MessageId>6b1f0c1e-1d0a-4d7b-9d1e-3c1a2b3c4d5e"
-            + "</MessageId></SendMessageResult></SendMessageResponse>";
-
-    assertThat(BenchClient.messageId(xml)).contains("6b1f0c1e-1d0a-4d7b-9d1e-3c1a2b3c4d5e");
-    assertThat(BenchClient.messageId("<Error/>")).isEmpty();
-  }
+/** How the benchmark starts its server child. */
+class ServerProcessTest {
 
   @Test
   void the_server_child_runs_serve_on_loopback_with_the_given_options_last() {

@@ -1,0 +1,130 @@
+package dev.qbi.identity;
+
+import static dev.qbi.identity.RequestChecks.checkClient;
+import static dev.qbi.identity.RequestChecks.required;
+
+import dev.qbi.identity.IdentityStore.RefreshToken;
+import dev.qbi.identity.IdentityStore.User;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * InitiateAuth: password logins, counted against the user's {@link Lockout}, and refresh-token
+ * logins. A failed login never tells whether the user exists: an unknown user costs the same
+ * password hashing and gets the same answer as a wrong password.
+ */
+final class Authenticator {
+  private static final Logger LOG = LoggerFactory.getLogger(Authenticator.class);
+  private static final String INCORRECT = "Incorrect username or password.";
+
+  private final IdentitySettings settings;
+  private final Clock clock;
+  private final IdentityStore store;
+  private final PasswordHasher hasher;
+  private final Lockout lockout;
+  private final TokenIssuer tokens;
+
+  Authenticator(
+      IdentitySettings settings,
+      Clock clock,
+      IdentityStore store,
+      PasswordHasher hasher,
+      Lockout lockout,
+      TokenIssuer tokens) {
+    this.settings = settings;
+    this.clock = clock;
+    this.store = store;
+    this.hasher = hasher;
+    this.lockout = lockout;
+    this.tokens = tokens;
+  }
+
+  /** See {@link LocalIdentityProvider#initiateAuth}. */
+  AuthenticationResult initiateAuth(
+      String clientId, String authFlow, Map<String, String> authParameters) {
+    checkClient(settings, clientId);
+    required(authFlow, "AuthFlow");
+    Map<String, String> params = authParameters == null ? Map.of() : authParameters;
+    return switch (authFlow) {
+      case "USER_PASSWORD_AUTH" -> passwordAuth(clientId, params);
+      case "REFRESH_TOKEN_AUTH", "REFRESH_TOKEN" -> refreshAuth(clientId, params);
+      default ->
+          throw CognitoException.invalidParameter(
+              "Auth flow " + authFlow + " is not enabled for this client.");
+    };
+  }
+
+  private AuthenticationResult passwordAuth(String clientId, Map<String, String> params) {
+    String username = params.get("USERNAME");
+    String password = params.get("PASSWORD");
+    if (username == null || username.isEmpty()) {
+      throw CognitoException.invalidParameter("Missing required parameter USERNAME");
+    }
+    if (password == null || password.isEmpty()) {
+      throw CognitoException.invalidParameter("Missing required parameter PASSWORD");
+    }
+    Instant now = clock.instant();
+    Optional<User> found = store.findByUsername(username);
+    if (found.isEmpty()) {
+      hasher.matchAgainstDummy(password);
+      LOG.info("Login failed: unknown user");
+      throw CognitoException.notAuthorized(INCORRECT);
+    }
+    Optional<User> state = store.beginAttempt(found.get().sub(), now, lockout);
+    if (state.isEmpty()) {
+      hasher.matchAgainstDummy(password);
+      throw CognitoException.notAuthorized(INCORRECT);
+    }
+    User user = state.get();
+    if (user.lockedUntil().isAfter(now)) {
+      LOG.info("Login refused: user {} is locked until {}", user.sub(), user.lockedUntil());
+      throw CognitoException.notAuthorized("Password attempts exceeded");
+    }
+    if (!hasher.matches(password, user.passwordHash())) {
+      int failures = user.failedAttempts() + 1;
+      if (lockout.locks(failures)) {
+        LOG.warn(
+            "Login failed for user {} ({} failures in a row): locked until {}",
+            user.sub(),
+            failures,
+            lockout.lockUntil(failures, now));
+      } else {
+        LOG.info("Login failed for user {}: wrong password", user.sub());
+      }
+      throw CognitoException.notAuthorized(INCORRECT);
+    }
+    store.clearAttempts(user.sub(), now);
+    if (!user.confirmed()) {
+      throw new CognitoException(CognitoException.USER_NOT_CONFIRMED, "User is not confirmed.");
+    }
+    LOG.info("User {} logged in with a password", user.sub());
+    return tokens.issue(user, clientId, now, now, true);
+  }
+
+  private AuthenticationResult refreshAuth(String clientId, Map<String, String> params) {
+    String token = params.get("REFRESH_TOKEN");
+    if (token == null || token.isEmpty()) {
+      throw CognitoException.invalidParameter("Missing required parameter REFRESH_TOKEN");
+    }
+    Instant now = clock.instant();
+    RefreshToken stored =
+        store
+            .findRefreshToken(Sha256.hex(token))
+            .filter(t -> !t.revoked() && t.clientId().equals(clientId))
+            .orElseThrow(() -> CognitoException.notAuthorized("Invalid Refresh Token"));
+    if (!now.isBefore(stored.expiresAt())) {
+      throw CognitoException.notAuthorized("Refresh Token has expired");
+    }
+    User user =
+        store
+            .findBySub(stored.sub())
+            .filter(User::confirmed)
+            .orElseThrow(() -> CognitoException.notAuthorized("Refresh Token has been revoked"));
+    LOG.info("User {} refreshed its tokens", user.sub());
+    return tokens.issue(user, clientId, stored.authTime(), now, false);
+  }
+}
