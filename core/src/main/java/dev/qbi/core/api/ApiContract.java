@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The response bodies and status codes of the HTTP API, shared by both runtimes (the local server's
@@ -24,6 +25,8 @@ public final class ApiContract {
 
   /** The body of every 5xx: details go to the log, never to the client. */
   public static final String INTERNAL_ERROR = "Internal server error";
+
+  private static final String BEARER = "bearer ";
 
   private ApiContract() {}
 
@@ -58,6 +61,39 @@ public final class ApiContract {
       return Map.of("Error Message", e.getMessage());
     }
     return Map.of("message", e.getMessage());
+  }
+
+  /**
+   * The token of an {@code Authorization} header, as both runtimes read it: the raw IdToken (as the
+   * original API takes it) or {@code Bearer <token>} (the prefix in any case), surrounding
+   * whitespace ignored.
+   *
+   * @param header the header's value; {@code null} when there is none
+   * @return the token, or empty when the header is missing or holds no token
+   */
+  public static Optional<String> bearerToken(String header) {
+    if (header == null) {
+      return Optional.empty();
+    }
+    String token = header.strip();
+    if (token.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
+      token = token.substring(BEARER.length()).strip();
+    }
+    return token.isEmpty() ? Optional.empty() : Optional.of(token);
+  }
+
+  /**
+   * The {@code limit} query parameter of {@code GET /jobs} as a number; its range is checked by the
+   * use case.
+   *
+   * @throws InvalidRequestException (400) when it is not a decimal integer
+   */
+  public static int parseLimit(String text) {
+    try {
+      return Integer.parseInt(text);
+    } catch (NumberFormatException e) {
+      throw new InvalidRequestException("limit must be a number");
+    }
   }
 
   /** The status fields of one job (as listed by {@code GET /jobs}). */

@@ -1,6 +1,7 @@
 package dev.qbi.core.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.qbi.core.error.InvalidRequestException;
 import dev.qbi.core.error.JobNotFoundException;
@@ -107,5 +108,52 @@ class ApiContractTest {
     assertThat(ApiContract.httpStatus(new StorageException("disk on host h"))).isEqualTo(500);
     assertThat(ApiContract.errorBody(new StorageException("disk on host h")))
         .isEqualTo(Map.of("message", ApiContract.INTERNAL_ERROR));
+  }
+
+  @Test
+  void the_token_is_the_raw_header_or_follows_a_bearer_prefix_in_any_case() {
+    assertThat(ApiContract.bearerToken("a.b.c")).contains("a.b.c");
+    assertThat(ApiContract.bearerToken("Bearer a.b.c")).contains("a.b.c");
+    assertThat(ApiContract.bearerToken("bEaReR a.b.c")).contains("a.b.c");
+    assertThat(ApiContract.bearerToken("  Bearer   a.b.c \t")).contains("a.b.c");
+    assertThat(ApiContract.bearerToken("\u2003a.b.c\u2003")).contains("a.b.c");
+  }
+
+  @Test
+  void only_bearer_and_a_space_before_more_text_is_a_prefix() {
+    // the header is stripped first: a bare prefix is left as the token, for the verifier to refuse
+    assertThat(ApiContract.bearerToken("Bearer")).contains("Bearer");
+    assertThat(ApiContract.bearerToken("Bearer ")).contains("Bearer");
+    assertThat(ApiContract.bearerToken("bearer \t ")).contains("bearer");
+    assertThat(ApiContract.bearerToken("Bearera.b.c")).contains("Bearera.b.c");
+    assertThat(ApiContract.bearerToken("Bearer\ta.b.c")).contains("Bearer\ta.b.c");
+    assertThat(ApiContract.bearerToken("Basic dXNlcjpwdw==")).contains("Basic dXNlcjpwdw==");
+    assertThat(ApiContract.bearerToken("Bearer Bearer a.b.c")).contains("Bearer a.b.c");
+  }
+
+  @Test
+  void a_missing_or_blank_header_or_a_bare_prefix_has_no_token() {
+    assertThat(ApiContract.bearerToken(null)).isEmpty();
+    assertThat(ApiContract.bearerToken("")).isEmpty();
+    assertThat(ApiContract.bearerToken(" \t ")).isEmpty();
+  }
+
+  @Test
+  void the_limit_is_a_decimal_integer_whose_range_the_use_case_checks() {
+    assertThat(ApiContract.parseLimit("25")).isEqualTo(25);
+    assertThat(ApiContract.parseLimit("007")).isEqualTo(7);
+    assertThat(ApiContract.parseLimit("0")).isZero();
+    assertThat(ApiContract.parseLimit("-1")).isEqualTo(-1);
+    assertThat(ApiContract.parseLimit("100000")).isEqualTo(100000);
+  }
+
+  @Test
+  void a_limit_that_is_not_a_number_is_a_bad_request() {
+    for (String text : new String[] {"ten", "", " 5", "5 ", "1.5", "0x10", "99999999999", null}) {
+      assertThatThrownBy(() -> ApiContract.parseLimit(text))
+          .as(String.valueOf(text))
+          .isInstanceOf(InvalidRequestException.class)
+          .hasMessage("limit must be a number");
+    }
   }
 }

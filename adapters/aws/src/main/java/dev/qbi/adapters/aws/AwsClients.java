@@ -15,7 +15,6 @@ import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.lambda.LambdaClient;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3Configuration;
 import software.amazon.awssdk.services.s3.presigner.S3Presigner;
@@ -24,8 +23,8 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 /**
  * Builds each AWS SDK client once, on first use, and closes them together. All clients share the
  * region, the credentials (the SDK's default chain unless one is given), the execution interceptors
- * (e.g. X-Ray's) and a {@code url-connection-client}; the Lambda client gets its own HTTP client
- * whose read timeout covers a synchronous invoke.
+ * (e.g. X-Ray's) and a {@code url-connection-client}. (Lambda is invoked without an SDK client:
+ * {@link LambdaInvokeJobExecutor}.)
  *
  * <p>Endpoints can be overridden for all services at once or per service (emulators listen on one
  * port each). This class reads no environment variables: the entry points do.
@@ -42,18 +41,13 @@ public final class AwsClients implements AutoCloseable {
   /** Default read timeout of the shared HTTP client: above SQS's 20 s long poll. */
   public static final Duration DEFAULT_READ_TIMEOUT = Duration.ofSeconds(30);
 
-  /** Default read timeout of a synchronous Lambda invoke (the longest a function may run). */
-  public static final Duration DEFAULT_LAMBDA_TIMEOUT = Duration.ofMinutes(15);
-
   private final Builder settings;
   private final List<AutoCloseable> created = new ArrayList<>();
   private SdkHttpClient http;
-  private SdkHttpClient lambdaHttp;
   private SqsClient sqs;
   private DynamoDbClient dynamoDb;
   private S3Client s3;
   private S3Presigner s3Presigner;
-  private LambdaClient lambda;
   private boolean closed;
 
   private AwsClients(Builder settings) {
@@ -131,23 +125,6 @@ public final class AwsClients implements AutoCloseable {
     return s3Presigner;
   }
 
-  public synchronized LambdaClient lambda() {
-    if (lambda == null) {
-      if (lambdaHttp == null) {
-        lambdaHttp = track(httpClient(settings.lambdaTimeout));
-      }
-      var b =
-          LambdaClient.builder()
-              .region(settings.region)
-              .httpClient(lambdaHttp)
-              .overrideConfiguration(override());
-      settings.endpointFor(settings.lambdaEndpoint).ifPresent(b::endpointOverride);
-      credentials().ifPresent(b::credentialsProvider);
-      lambda = track(b.build());
-    }
-    return lambda;
-  }
-
   /** Closes every client built so far (in reverse order), then the HTTP clients. */
   @Override
   public synchronized void close() {
@@ -204,12 +181,10 @@ public final class AwsClients implements AutoCloseable {
     private URI sqsEndpoint;
     private URI dynamoDbEndpoint;
     private URI s3Endpoint;
-    private URI lambdaEndpoint;
     private boolean s3PathStyle;
     private AwsCredentialsProvider credentials;
     private final List<ExecutionInterceptor> interceptors = new ArrayList<>();
     private Duration readTimeout = DEFAULT_READ_TIMEOUT;
-    private Duration lambdaTimeout = DEFAULT_LAMBDA_TIMEOUT;
 
     private Builder() {}
 
@@ -239,11 +214,6 @@ public final class AwsClients implements AutoCloseable {
       return this;
     }
 
-    public Builder lambdaEndpoint(URI endpoint) {
-      this.lambdaEndpoint = endpoint;
-      return this;
-    }
-
     /** Path-style S3 URLs ({@code http://host/bucket/key}), as S3 emulators need. */
     public Builder s3PathStyle(boolean pathStyle) {
       this.s3PathStyle = pathStyle;
@@ -268,12 +238,6 @@ public final class AwsClients implements AutoCloseable {
       return this;
     }
 
-    /** How long a synchronous Lambda invoke may take. */
-    public Builder lambdaTimeout(Duration timeout) {
-      this.lambdaTimeout = positive(timeout, "lambdaTimeout");
-      return this;
-    }
-
     public AwsClients build() {
       if (region == null) {
         throw new IllegalStateException("AwsClients needs a region");
@@ -284,12 +248,10 @@ public final class AwsClients implements AutoCloseable {
       copy.sqsEndpoint = sqsEndpoint;
       copy.dynamoDbEndpoint = dynamoDbEndpoint;
       copy.s3Endpoint = s3Endpoint;
-      copy.lambdaEndpoint = lambdaEndpoint;
       copy.s3PathStyle = s3PathStyle;
       copy.credentials = credentials;
       copy.interceptors.addAll(interceptors);
       copy.readTimeout = readTimeout;
-      copy.lambdaTimeout = lambdaTimeout;
       return new AwsClients(copy);
     }
 

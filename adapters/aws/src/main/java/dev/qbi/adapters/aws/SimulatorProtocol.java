@@ -15,7 +15,7 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * The JSON exchanged between the job processor and the batch-simulator function (synchronous
- * invoke), shared by {@link LambdaJobExecutor} and the simulator's handler.
+ * invoke), shared by {@link LambdaInvokeJobExecutor} and the simulator's handler.
  *
  * <p>Request: {@code {"jobId": "<uuid>", "owner": "<sub>", "payload": "<the job body as text>"}}.
  * Response (the original's shape): {@code {"jobStatus": "complete", "jobPayloadLocation":

@@ -18,7 +18,6 @@ class AwsClientsTest {
       assertThat(aws.dynamoDb()).isSameAs(aws.dynamoDb());
       assertThat(aws.s3()).isSameAs(aws.s3());
       assertThat(aws.s3Presigner()).isSameAs(aws.s3Presigner());
-      assertThat(aws.lambda()).isSameAs(aws.lambda());
       assertThat(aws.region()).isEqualTo(TestAws.REGION);
     }
   }

@@ -4,13 +4,13 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayCustomAuthorizerEvent;
 import com.amazonaws.services.lambda.runtime.events.IamPolicyResponse;
+import dev.qbi.core.api.ApiContract;
 import dev.qbi.core.auth.JwtTokenVerifier;
 import dev.qbi.core.auth.Principal;
 import dev.qbi.core.auth.TokenVerifier;
 import dev.qbi.core.error.UnauthorizedException;
 import java.net.URI;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -49,7 +49,6 @@ public final class AuthorizerHandler
       List.of("POST/submit-job-request", "GET/job-status/*", "GET/jobs");
 
   private static final Logger LOG = LoggerFactory.getLogger(AuthorizerHandler.class);
-  private static final String BEARER = "bearer ";
 
   private final TokenVerifier verifier;
 
@@ -145,7 +144,10 @@ public final class AuthorizerHandler
     return Optional.of(parts[0] + "/" + parts[1]);
   }
 
-  /** The raw JWT from the Authorization header (any case), without a {@code Bearer } prefix. */
+  /**
+   * The raw JWT from the Authorization header (any case), without a {@code Bearer } prefix ({@link
+   * ApiContract#bearerToken}).
+   */
   static Optional<String> token(APIGatewayCustomAuthorizerEvent event) {
     String value = null;
     Map<String, String> headers = event.getHeaders();
@@ -161,14 +163,7 @@ public final class AuthorizerHandler
       // payload 1.0 also carries the identity source's value
       value = event.getIdentitySource();
     }
-    if (value == null) {
-      return Optional.empty();
-    }
-    value = value.strip();
-    if (value.toLowerCase(Locale.ROOT).startsWith(BEARER)) {
-      value = value.substring(BEARER.length()).strip();
-    }
-    return value.isEmpty() ? Optional.empty() : Optional.of(value);
+    return ApiContract.bearerToken(value);
   }
 
   private static UnauthorizedException unauthorized(String reason) {

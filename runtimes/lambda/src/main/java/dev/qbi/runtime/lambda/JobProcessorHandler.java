@@ -5,6 +5,7 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import dev.qbi.adapters.aws.AwsClients;
+import dev.qbi.adapters.aws.LambdaInvokeJobExecutor;
 import dev.qbi.adapters.aws.SqsJobQueue;
 import dev.qbi.adapters.aws.SqsMessages;
 import dev.qbi.core.Defaults;
@@ -74,7 +75,8 @@ public final class JobProcessorHandler implements RequestHandler<SQSEvent, SQSBa
     this(
         AwsWiring.jobTableWithRetention(env, aws),
         new SqsJobQueue(aws.sqs(), env.required("JOB_QUEUE_URL"), env.required("JOB_DLQ_URL")),
-        InvokeApiJobExecutor.create(aws.region(), env.required("SIMULATOR_FUNCTION_NAME")),
+        LambdaInvokeJobExecutor.create(
+            aws.region(), env.required("SIMULATOR_FUNCTION_NAME"), XRaySubsegments.fromRuntime()),
         Clock.systemUTC(),
         retryPolicy(env),
         metrics);

@@ -6,7 +6,6 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import dev.qbi.adapters.aws.AwsClients;
 import dev.qbi.core.api.ApiContract;
-import dev.qbi.core.error.InvalidRequestException;
 import dev.qbi.core.job.Job;
 import dev.qbi.core.job.Owner;
 import dev.qbi.core.job.Page;
@@ -57,19 +56,11 @@ public final class ListJobsHandler
           listJobs.list(
               caller,
               HttpJson.query(event, "status"),
-              HttpJson.query(event, "limit").map(ListJobsHandler::parseLimit),
+              HttpJson.query(event, "limit").map(ApiContract::parseLimit),
               HttpJson.query(event, "next"));
       return HttpJson.response(200, ApiContract.page(page));
     } catch (RuntimeException e) {
       return ApiErrors.toResponse(ROUTE, e);
-    }
-  }
-
-  private static Integer parseLimit(String text) {
-    try {
-      return Integer.valueOf(text);
-    } catch (NumberFormatException e) {
-      throw new InvalidRequestException("limit must be a number");
     }
   }
 }

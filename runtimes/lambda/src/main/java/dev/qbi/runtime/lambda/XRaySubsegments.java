@@ -1,6 +1,7 @@
 package dev.qbi.runtime.lambda;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.qbi.adapters.aws.CallTracing;
 import java.io.IOException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
@@ -25,8 +26,10 @@ import software.amazon.awssdk.http.SdkHttpResponse;
  * X-Ray tracing of AWS SDK calls: each call becomes a subsegment ({@code namespace: aws}, service,
  * operation, region, request id, HTTP status, error/throttle/fault) of the invocation's trace, sent
  * to the X-Ray daemon over UDP in its documented JSON format, as the X-Ray SDK's {@code
- * TracingInterceptor} does. Written here because the X-Ray SDK for Java drags in the AWS SDK v1 and
- * Apache HttpClient (~2.5 MB), which the function jar's 20 MB budget cannot hold.
+ * TracingInterceptor} does; calls made without an SDK client (the simulator's Invoke, {@link
+ * dev.qbi.adapters.aws.LambdaInvokeJobExecutor}) are reported through {@link CallTracing}. Written
+ * here because the X-Ray SDK for Java drags in the AWS SDK v1 and Apache HttpClient (~2.5 MB),
+ * which the function jar's 20 MB budget cannot hold.
  *
  * <p>Only sampled invocations are recorded: the trace header ({@code Root}, {@code Parent}, {@code
  * Sampled=1}) is read per call from the system property the Lambda Java runtime sets for each
@@ -34,7 +37,7 @@ import software.amazon.awssdk.http.SdkHttpResponse;
  * from {@code AWS_XRAY_DAEMON_ADDRESS} (both set by Lambda when tracing is active). Without either
  * nothing is sent. Ids come from {@link ThreadLocalRandom} per call: nothing random at init.
  */
-final class XRaySubsegments implements ExecutionInterceptor {
+final class XRaySubsegments implements ExecutionInterceptor, CallTracing {
 
   static final String TRACE_PROPERTY = "com.amazonaws.xray.traceHeader";
   private static final Logger LOG = LoggerFactory.getLogger(XRaySubsegments.class);
@@ -127,7 +130,8 @@ final class XRaySubsegments implements ExecutionInterceptor {
   }
 
   /** The start of a call, for {@link #record}. */
-  double start() {
+  @Override
+  public double start() {
     return now();
   }
 
@@ -137,7 +141,8 @@ final class XRaySubsegments implements ExecutionInterceptor {
    *
    * @param status the HTTP status, 0 when there was no response
    */
-  void record(
+  @Override
+  public void record(
       String service,
       String operation,
       String region,

@@ -10,13 +10,19 @@ public final class TestAws {
 
   public static final Region REGION = Region.US_EAST_1;
 
+  /** The dummy credentials every client here signs with. */
+  public static final String ACCESS_KEY = "test";
+
+  public static final String SECRET = "test";
+
   private TestAws() {}
 
   /** A builder with the region, dummy credentials and path-style S3; add the endpoints. */
   public static AwsClients.Builder clients() {
     return AwsClients.builder()
         .region(REGION)
-        .credentials(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
+        .credentials(
+            StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET)))
         .s3PathStyle(true);
   }
 

@@ -1,5 +1,6 @@
 package dev.qbi.runtime.local.api;
 
+import dev.qbi.core.api.ApiContract;
 import dev.qbi.core.auth.Principal;
 import dev.qbi.core.auth.TokenVerifier;
 import dev.qbi.core.error.UnauthorizedException;
@@ -9,7 +10,7 @@ import java.util.Objects;
 
 /**
  * Reads the token from the {@code Authorization} header — the raw IdToken as the original API takes
- * it, or {@code Bearer <token>} — and verifies it.
+ * it, or {@code Bearer <token>} ({@link ApiContract#bearerToken}) — and verifies it.
  */
 public final class Authenticator {
   private final TokenVerifier verifier;
@@ -19,15 +20,11 @@ public final class Authenticator {
   }
 
   public Principal authenticate(ServerRequest req) {
-    String header = req.headers().first(HeaderNames.AUTHORIZATION).orElse("").strip();
-    if (header.regionMatches(true, 0, "bearer ", 0, 7)) {
-      header = header.substring(7).strip();
-    }
-    if (header.isEmpty()) {
-      throw new UnauthorizedException("Unauthorized");
-    }
+    String token =
+        ApiContract.bearerToken(req.headers().first(HeaderNames.AUTHORIZATION).orElse(null))
+            .orElseThrow(() -> new UnauthorizedException("Unauthorized"));
     try {
-      return verifier.verify(header);
+      return verifier.verify(token);
     } catch (UnauthorizedException e) {
       throw new UnauthorizedException("Unauthorized");
     } catch (RuntimeException e) {

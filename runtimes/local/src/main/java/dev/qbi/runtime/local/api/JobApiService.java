@@ -2,7 +2,6 @@ package dev.qbi.runtime.local.api;
 
 import dev.qbi.core.api.ApiContract;
 import dev.qbi.core.auth.Principal;
-import dev.qbi.core.error.InvalidRequestException;
 import dev.qbi.core.error.PayloadTooLargeException;
 import dev.qbi.core.error.UnsupportedMediaTypeException;
 import dev.qbi.core.job.Job;
@@ -90,7 +89,7 @@ public final class JobApiService implements HttpService {
         listJobs.list(
             who.owner(),
             query(req, "status"),
-            query(req, "limit").map(JobApiService::parseLimit),
+            query(req, "limit").map(ApiContract::parseLimit),
             query(req, "next"));
     Json.send(res, 200, ApiContract.page(page));
   }
@@ -99,14 +98,6 @@ public final class JobApiService implements HttpService {
     return req.query().contains(name)
         ? Optional.of(req.query().get(name)).filter(v -> !v.isEmpty())
         : Optional.empty();
-  }
-
-  private static Integer parseLimit(String text) {
-    try {
-      return Integer.valueOf(text);
-    } catch (NumberFormatException e) {
-      throw new InvalidRequestException("limit must be a number");
-    }
   }
 
   /** 415 when the client says what it sends and it is not JSON; no header means "can't tell". */

@@ -1,7 +1,5 @@
-package dev.qbi.runtime.lambda;
+package dev.qbi.adapters.aws;
 
-import dev.qbi.adapters.aws.LambdaFunctionException;
-import dev.qbi.adapters.aws.SimulatorProtocol;
 import dev.qbi.core.error.StorageException;
 import dev.qbi.core.port.JobExecutor;
 import dev.qbi.core.port.JobHandler;
@@ -31,39 +29,57 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.utils.http.SdkHttpUtils;
 
 /**
- * Synchronously invokes the batch-simulator function through Lambda's {@code Invoke} HTTP API
- * ({@code POST /2015-03-31/functions/{name}/invocations}, {@code RequestResponse}), signed with the
- * SDK's SigV4 signer and sent with the {@code url-connection-client}: the same request and the same
- * outcomes as {@link dev.qbi.adapters.aws.LambdaJobExecutor}, without the SDK's Lambda client,
- * whose ~3 MB of generated model classes (one per Lambda API operation) alone would push the
- * function jar past its 20 MB budget.
+ * {@link JobExecutor} that synchronously invokes the batch-simulator function ({@code
+ * RequestResponse}), as the original's processor does, with a {@link SimulatorProtocol.Request};
+ * the function writes the output and answers with its key.
  *
- * <p>The endpoint is resolved as every SDK client resolves it ({@code AWS_ENDPOINT_URL_LAMBDA},
- * {@code AWS_ENDPOINT_URL}, the profile, else {@code https://lambda.<region>.<partition domain>}),
- * credentials by the default chain (on Lambda: the function role, SnapStart-safe). When the
- * function is traced, the call is an X-Ray subsegment like the SDK clients' ({@link
- * XRaySubsegments}).
+ * <p>The call is Lambda's {@code Invoke} HTTP API ({@code POST
+ * /2015-03-31/functions/{name}/invocations}) signed with the SDK's SigV4 signer and sent with the
+ * {@code url-connection-client}, without the SDK's Lambda client, whose ~3 MB of generated model
+ * classes (one per Lambda API operation) alone would push the function jar past its 20 MB budget.
+ * When a {@link CallTracing} is given, each call is recorded with it (on Lambda: an X-Ray
+ * subsegment like the SDK clients').
  *
- * <p>Outcomes: HTTP 200 without {@code X-Amz-Function-Error} → the simulator's {@link
- * SimulatorProtocol.Response}, whose key is returned; a function error → {@link
- * LambdaFunctionException} with the function's error type and message; any other status or an I/O
- * failure → {@link StorageException}. Every failure fails the attempt (retried by the processor).
+ * <p>Outcomes, each failure failing the attempt (the processor retries it):
+ *
+ * <ul>
+ *   <li>HTTP 200 with the simulator's {@link SimulatorProtocol.Response}, {@code complete} with a
+ *       key → that key;
+ *   <li>a function error ({@code X-Amz-Function-Error}) → {@link LambdaFunctionException} with the
+ *       function's {@code errorType} and {@code errorMessage} (placeholders when the error payload
+ *       is missing, {@code null} or not JSON);
+ *   <li>an answer that is empty, {@code null}, not the response JSON, or not {@code complete} with
+ *       a key → {@link LambdaFunctionException} of type {@value #INVALID_RESPONSE};
+ *   <li>any other HTTP status (unknown function, throttling, service error) or no answer at all
+ *       (connection refused, timeout, credentials not found) → {@link StorageException}.
+ * </ul>
  */
-final class InvokeApiJobExecutor implements JobExecutor {
+public final class LambdaInvokeJobExecutor implements JobExecutor {
 
-  private static final Logger LOG = LoggerFactory.getLogger(InvokeApiJobExecutor.class);
+  /** The {@code errorType} of an answer that is not the simulator's response. */
+  public static final String INVALID_RESPONSE = "InvalidResponse";
+
+  /** How long to wait for a connection to the Lambda endpoint ({@link #create}). */
+  public static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
+
+  /** How long an invoke may take ({@link #create}): the longest a function may run. */
+  public static final Duration INVOKE_TIMEOUT = Duration.ofMinutes(15);
+
+  private static final Logger LOG = LoggerFactory.getLogger(LambdaInvokeJobExecutor.class);
   private static final String FUNCTION_ERROR = "X-Amz-Function-Error";
   private static final String ERROR_TYPE = "x-amzn-ErrorType";
+  private static final String REQUEST_ID = "x-amzn-RequestId";
 
   private final SdkHttpClient http;
   private final AwsCredentialsProvider credentials;
   private final Region region;
   private final URI endpoint;
   private final String functionName;
+  private final Optional<CallTracing> tracing;
   private final AwsV4HttpSigner signer = AwsV4HttpSigner.create();
-  private final Optional<XRaySubsegments> tracing;
 
-  InvokeApiJobExecutor(
+  /** Untraced. */
+  public LambdaInvokeJobExecutor(
       SdkHttpClient http,
       AwsCredentialsProvider credentials,
       Region region,
@@ -72,18 +88,25 @@ final class InvokeApiJobExecutor implements JobExecutor {
     this(http, credentials, region, endpoint, functionName, Optional.empty());
   }
 
-  InvokeApiJobExecutor(
+  /**
+   * @param http sends the request; its read timeout bounds the invoke
+   * @param endpoint Lambda's endpoint ({@code https://lambda.<region>.amazonaws.com}); a path in it
+   *     is kept as a prefix
+   * @param functionName the simulator's name, ARN or alias ARN (with SnapStart: the alias)
+   * @param tracing records each call, when present
+   */
+  public LambdaInvokeJobExecutor(
       SdkHttpClient http,
       AwsCredentialsProvider credentials,
       Region region,
       URI endpoint,
       String functionName,
-      Optional<XRaySubsegments> tracing) {
-    this.tracing = Objects.requireNonNull(tracing, "tracing");
+      Optional<? extends CallTracing> tracing) {
     this.http = Objects.requireNonNull(http, "http");
     this.credentials = Objects.requireNonNull(credentials, "credentials");
     this.region = Objects.requireNonNull(region, "region");
     this.endpoint = Objects.requireNonNull(endpoint, "endpoint");
+    this.tracing = Objects.requireNonNull(tracing, "tracing").map(CallTracing.class::cast);
     if (functionName == null || functionName.isBlank()) {
       throw new IllegalArgumentException("functionName is required");
     }
@@ -91,10 +114,13 @@ final class InvokeApiJobExecutor implements JobExecutor {
   }
 
   /**
-   * For the function's region: default credentials, the SDK's endpoint resolution, an HTTP client
-   * whose read timeout covers the longest possible invocation.
+   * For a function in {@code region}: the default credentials chain (on Lambda: the function role,
+   * SnapStart-safe), the endpoint as every SDK client resolves it ({@code AWS_ENDPOINT_URL_LAMBDA},
+   * {@code AWS_ENDPOINT_URL}, the profile, else {@code https://lambda.<region>.<partition
+   * domain>}), an HTTP client with {@link #CONNECT_TIMEOUT} and {@link #INVOKE_TIMEOUT}.
    */
-  static InvokeApiJobExecutor create(Region region, String functionName) {
+  public static LambdaInvokeJobExecutor create(
+      Region region, String functionName, Optional<? extends CallTracing> tracing) {
     URI endpoint =
         AwsClientEndpointProvider.builder()
             .serviceEndpointOverrideEnvironmentVariable("AWS_ENDPOINT_URL_LAMBDA")
@@ -109,16 +135,16 @@ final class InvokeApiJobExecutor implements JobExecutor {
             .clientEndpoint();
     SdkHttpClient http =
         UrlConnectionHttpClient.builder()
-            .connectionTimeout(Duration.ofSeconds(5))
-            .socketTimeout(Duration.ofMinutes(15))
+            .connectionTimeout(CONNECT_TIMEOUT)
+            .socketTimeout(INVOKE_TIMEOUT)
             .build();
-    return new InvokeApiJobExecutor(
+    return new LambdaInvokeJobExecutor(
         http,
         DefaultCredentialsProvider.builder().build(),
         region,
         endpoint,
         functionName,
-        XRaySubsegments.fromRuntime());
+        tracing);
   }
 
   @Override
@@ -135,20 +161,12 @@ final class InvokeApiJobExecutor implements JobExecutor {
           answer.functionError().get());
       throw new LambdaFunctionException(error.errorType(), error.errorMessage());
     }
-    SimulatorProtocol.Response result;
-    try {
-      result = SimulatorProtocol.readResponse(answer.body());
-    } catch (IOException e) {
-      throw new LambdaFunctionException(
-          "InvalidResponse", "simulator answered with something that is not its response JSON");
-    }
-    if (!SimulatorProtocol.COMPLETE.equals(result.jobStatus())
-        || result.jobPayloadKey() == null
-        || result.jobPayloadKey().isBlank()) {
-      throw new LambdaFunctionException(
-          "InvalidResponse",
-          "simulator answered jobStatus=" + result.jobStatus() + " without an output key");
-    }
+    SimulatorProtocol.Response result = parseResponse(answer.body());
+    LOG.debug(
+        "job {}: simulator request {} wrote {}",
+        request.jobId(),
+        result.jobRequestId(),
+        result.jobPayloadKey());
     return result.jobPayloadKey();
   }
 
@@ -168,7 +186,7 @@ final class InvokeApiJobExecutor implements JobExecutor {
             .putHeader("X-Amz-Invocation-Type", "RequestResponse")
             .putHeader("X-Amz-Log-Type", "None")
             .build();
-    double started = tracing.map(XRaySubsegments::start).orElse(0.0);
+    double started = tracing.map(CallTracing::start).orElse(0.0);
     int status = 0;
     String requestId = null;
     boolean failed = true;
@@ -190,7 +208,7 @@ final class InvokeApiJobExecutor implements JobExecutor {
               .call();
       byte[] body = readAll(response);
       status = response.httpResponse().statusCode();
-      requestId = response.httpResponse().firstMatchingHeader("x-amzn-RequestId").orElse(null);
+      requestId = response.httpResponse().firstMatchingHeader(REQUEST_ID).orElse(null);
       if (status != 200) {
         String type = response.httpResponse().firstMatchingHeader(ERROR_TYPE).orElse("?");
         throw new StorageException(
@@ -206,10 +224,9 @@ final class InvokeApiJobExecutor implements JobExecutor {
       }
       failed = false;
       return new Answer(body, response.httpResponse().firstMatchingHeader(FUNCTION_ERROR));
+    } catch (StorageException e) {
+      throw e;
     } catch (IOException | RuntimeException e) {
-      if (e instanceof StorageException known) {
-        throw known;
-      }
       throw new StorageException(
           "Lambda Invoke of " + functionName + " failed for job " + request.jobId(), e);
     } finally {
@@ -235,9 +252,42 @@ final class InvokeApiJobExecutor implements JobExecutor {
     }
   }
 
+  /** The simulator's answer, which must be {@code complete} with an output key. */
+  private static SimulatorProtocol.Response parseResponse(byte[] answer)
+      throws LambdaFunctionException {
+    if (answer.length == 0) {
+      throw new LambdaFunctionException(INVALID_RESPONSE, "simulator answered with an empty body");
+    }
+    SimulatorProtocol.Response result;
+    try {
+      result = SimulatorProtocol.readResponse(answer);
+    } catch (IOException e) {
+      throw new LambdaFunctionException(
+          INVALID_RESPONSE, "simulator answered with something that is not its response JSON");
+    }
+    if (result == null) {
+      throw new LambdaFunctionException(INVALID_RESPONSE, "simulator answered null");
+    }
+    if (!SimulatorProtocol.COMPLETE.equals(result.jobStatus())
+        || result.jobPayloadKey() == null
+        || result.jobPayloadKey().isBlank()) {
+      throw new LambdaFunctionException(
+          INVALID_RESPONSE,
+          "simulator answered jobStatus=" + result.jobStatus() + " without an output key");
+    }
+    return result;
+  }
+
+  /** Lambda's error envelope, with placeholders for whatever is missing. */
   private static SimulatorProtocol.FunctionError parseError(byte[] answer) {
+    if (answer.length == 0) {
+      return new SimulatorProtocol.FunctionError("FunctionError", "(no error payload)");
+    }
     try {
       SimulatorProtocol.FunctionError e = SimulatorProtocol.readError(answer);
+      if (e == null) {
+        return new SimulatorProtocol.FunctionError("FunctionError", "(no error payload)");
+      }
       return new SimulatorProtocol.FunctionError(
           e.errorType() == null ? "FunctionError" : e.errorType(),
           e.errorMessage() == null ? "(no message)" : e.errorMessage());
