@@ -31,7 +31,8 @@ import org.slf4j.MDC;
  * {@code ReportBatchItemFailures}. Each message is one {@link Delivery} (owner from the {@code
  * owner} message attribute, job id = the SQS {@code messageId}, receive count from {@code
  * ApproximateReceiveCount}) handed to {@link ProcessJob} over the DynamoDB job table, with the
- * batch-simulator function (synchronous invoke, {@link InvokeApiJobExecutor}) as the executor.
+ * batch-simulator function (synchronous invoke, {@link
+ * dev.qbi.adapters.aws.LambdaInvokeJobExecutor}) as the executor.
  *
  * <p>Per message: completed, already done (a redelivery of a finished job: the simulator is not run
  * again) or dead-lettered on its last attempt (the job is {@code failed}, the message copied to
