@@ -1,5 +1,6 @@
 package dev.qbi.core.api;
 
+import dev.qbi.core.error.ConflictException;
 import dev.qbi.core.error.ForbiddenException;
 import dev.qbi.core.error.IngestionException;
 import dev.qbi.core.error.InvalidRequestException;
@@ -38,6 +39,8 @@ public final class ApiContract {
       return 403;
     } else if (e instanceof JobNotFoundException) {
       return 404;
+    } else if (e instanceof ConflictException) {
+      return 409;
     } else if (e instanceof PayloadTooLargeException) {
       return 413;
     } else if (e instanceof UnsupportedMediaTypeException) {
@@ -108,6 +111,12 @@ public final class ApiContract {
     job.failure().ifPresent(error -> json.put("error", error));
     if (!job.errors().isEmpty()) {
       json.put("errors", job.errors());
+    }
+    if (job.cancelRequestedAt() != null) {
+      json.put("cancelRequestedAt", job.cancelRequestedAt().toString());
+    }
+    if (job.redrivenAt() != null) {
+      json.put("redrivenAt", job.redrivenAt().toString());
     }
     return json;
   }

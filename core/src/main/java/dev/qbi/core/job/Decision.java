@@ -67,6 +67,17 @@ public sealed interface Decision {
   }
 
   /**
+   * The job's owner cancelled it while this delivery ran it: the handler was stopped and the job is
+   * {@code cancelled}; the message is done with.
+   */
+  record Cancelled() implements Decision {
+    @Override
+    public boolean finishesMessage() {
+      return true;
+    }
+  }
+
+  /**
    * Another delivery changed the job first (a conditional write lost): leave the message alone; it
    * comes back when its lease ends and is judged again.
    */
@@ -79,11 +90,12 @@ public sealed interface Decision {
 
   /** Every {@link #label()}, for metrics registered up front. */
   java.util.List<String> LABELS =
-      java.util.List.of("completed", "already_done", "retry_scheduled", "failed", "contended");
+      java.util.List.of(
+          "completed", "already_done", "retry_scheduled", "failed", "cancelled", "contended");
 
   /**
    * A short name for logs and metrics: {@code completed}, {@code already_done}, {@code
-   * retry_scheduled}, {@code failed} (dead-lettered), {@code contended}.
+   * retry_scheduled}, {@code failed} (dead-lettered), {@code cancelled}, {@code contended}.
    */
   default String label() {
     return switch (this) {
@@ -91,6 +103,7 @@ public sealed interface Decision {
       case AlreadyDone a -> "already_done";
       case RetryAfter r -> "retry_scheduled";
       case DeadLetter d -> "failed";
+      case Cancelled c -> "cancelled";
       case Contended c -> "contended";
     };
   }

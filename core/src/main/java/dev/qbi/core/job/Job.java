@@ -15,6 +15,9 @@ import java.util.Optional;
  *     {@link #MAX_ERRORS}
  * @param version bumped by every write: each transition is conditional on the version it was
  *     computed from, so of two concurrent deliveries only one can move the job
+ * @param cancelRequestedAt when its owner asked to cancel it while it was {@code processing} (the
+ *     worker running it stops it and records {@code cancelled}); null otherwise
+ * @param redrivenAt when an operator last redrove it from the dead letters; null if never
  */
 public record Job(
     JobId id,
@@ -26,7 +29,9 @@ public record Job(
     String payloadMd5,
     String outputKey,
     List<String> errors,
-    long version) {
+    long version,
+    Instant cancelRequestedAt,
+    Instant redrivenAt) {
 
   /** How many attempt errors a job keeps. */
   public static final int MAX_ERRORS = 5;
@@ -48,7 +53,8 @@ public record Job(
 
   /** A freshly accepted job, at version 0. */
   public static Job submitted(JobId id, Owner owner, String payloadMd5, Instant now) {
-    return new Job(id, owner, JobStatus.SUBMITTED, now, now, 0, payloadMd5, null, List.of(), 0);
+    return new Job(
+        id, owner, JobStatus.SUBMITTED, now, now, 0, payloadMd5, null, List.of(), 0, null, null);
   }
 
   /**
@@ -68,7 +74,76 @@ public record Job(
       nextErrors = grown;
     }
     return new Job(
-        id, owner, to, submittedAt, at, attempts, payloadMd5, outputKey, nextErrors, version + 1);
+        id,
+        owner,
+        to,
+        submittedAt,
+        at,
+        attempts,
+        payloadMd5,
+        outputKey,
+        nextErrors,
+        version + 1,
+        to == JobStatus.PROCESSING ? cancelRequestedAt : null,
+        redrivenAt);
+  }
+
+  /**
+   * This job with a cancellation requested at {@code at}, for a {@code processing} job (a {@code
+   * submitted} one is simply moved to {@code cancelled}).
+   *
+   * @throws IllegalStateException when the job is not {@code processing}
+   */
+  public Job cancelRequested(Instant at) {
+    if (status != JobStatus.PROCESSING) {
+      throw new IllegalStateException(
+          "only a processing job is asked to stop; this one is " + status.wireName());
+    }
+    return new Job(
+        id,
+        owner,
+        status,
+        submittedAt,
+        at,
+        attempts,
+        payloadMd5,
+        outputKey,
+        errors,
+        version + 1,
+        at,
+        redrivenAt);
+  }
+
+  /**
+   * This {@code failed} job back to {@code submitted} for a new series of attempts, as an
+   * operator's redrive does: its errors and attempt count are kept, {@code redrivenAt} records
+   * when.
+   *
+   * @throws IllegalStateException when the job is not {@code failed}
+   */
+  public Job redriven(Instant at) {
+    if (status != JobStatus.FAILED) {
+      throw new IllegalStateException(
+          "only a failed job is redriven; this one is " + status.wireName());
+    }
+    return new Job(
+        id,
+        owner,
+        JobStatus.SUBMITTED,
+        submittedAt,
+        at,
+        attempts,
+        payloadMd5,
+        null,
+        errors,
+        version + 1,
+        null,
+        at);
+  }
+
+  /** Its owner asked to cancel it while it was running. */
+  public boolean isCancelRequested() {
+    return cancelRequestedAt != null;
   }
 
   public Optional<String> output() {

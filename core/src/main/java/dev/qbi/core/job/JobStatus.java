@@ -6,14 +6,17 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The job lifecycle: {@code submitted -> processing -> complete | failed}. Terminal states never
- * change again.
+ * The job lifecycle: {@code submitted -> processing -> complete | failed}, and {@code cancelled}
+ * from {@code submitted} or {@code processing}. Terminal states never change again, with one
+ * exception an operator asks for: a redrive moves a {@code failed} job back to {@code submitted}
+ * (see {@link Job#redriven}).
  */
 public enum JobStatus {
   SUBMITTED,
   PROCESSING,
   COMPLETE,
-  FAILED;
+  FAILED,
+  CANCELLED;
 
   /** The wire name used by the HTTP API and the stores ({@code "submitted"}, ...). */
   public String wireName() {
@@ -25,15 +28,15 @@ public enum JobStatus {
   }
 
   public boolean isTerminal() {
-    return this == COMPLETE || this == FAILED;
+    return this == COMPLETE || this == FAILED || this == CANCELLED;
   }
 
   /** The explicit transition table. {@code PROCESSING -> PROCESSING} is a redelivery retry. */
   public Set<JobStatus> allowedNext() {
     return switch (this) {
-      case SUBMITTED -> Set.of(PROCESSING, FAILED);
-      case PROCESSING -> Set.of(PROCESSING, COMPLETE, FAILED);
-      case COMPLETE, FAILED -> Set.of();
+      case SUBMITTED -> Set.of(PROCESSING, FAILED, CANCELLED);
+      case PROCESSING -> Set.of(PROCESSING, COMPLETE, FAILED, CANCELLED);
+      case COMPLETE, FAILED, CANCELLED -> Set.of();
     };
   }
 

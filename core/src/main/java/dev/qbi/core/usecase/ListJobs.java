@@ -37,7 +37,10 @@ public final class ListJobs {
                     .orElseThrow(
                         () ->
                             new InvalidRequestException(
-                                "status must be one of submitted, processing, complete, failed")));
+                                "status must be one of "
+                                    + java.util.Arrays.stream(JobStatus.values())
+                                        .map(JobStatus::wireName)
+                                        .collect(java.util.stream.Collectors.joining(", ")))));
     return table.listByOwner(caller, filter, n, next);
   }
 }

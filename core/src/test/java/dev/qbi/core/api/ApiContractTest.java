@@ -34,7 +34,9 @@ class ApiContractTest {
         "md5",
         outputKey,
         error == null ? List.of() : List.of(error),
-        3);
+        3,
+        null,
+        null);
   }
 
   @Test
@@ -80,7 +82,9 @@ class ApiContractTest {
             "md5",
             "jobs/x.json",
             List.of("X: first", "X: second"),
-            5);
+            5,
+            null,
+            null);
 
     Map<String, Object> body = ApiContract.describe(job);
 

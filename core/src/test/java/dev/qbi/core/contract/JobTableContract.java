@@ -83,7 +83,9 @@ public abstract class JobTableContract {
             "900150983cd24fb0d6963f7d28e17f72",
             null,
             List.of(),
-            0);
+            0,
+            null,
+            null);
 
     assertThat(table.insertIfAbsent(job)).isTrue();
 
@@ -104,7 +106,9 @@ public abstract class JobTableContract {
             "x",
             null,
             List.of(),
-            0);
+            0,
+            null,
+            null);
 
     assertThat(table.insertIfAbsent(again)).isFalse();
 
@@ -223,6 +227,29 @@ public abstract class JobTableContract {
     } finally {
       pool.shutdownNow();
     }
+  }
+
+  @Test
+  void cancel_requests_and_redrives_are_stored() {
+    Job job = stored(ALICE);
+    Job processing = advanced(job, JobStatus.PROCESSING);
+    Instant asked = clock.instant().plusSeconds(3);
+    Job stopping = processing.cancelRequested(asked);
+    assertThat(table.update(stopping)).isTrue();
+    assertThat(table.find(job.id()).orElseThrow().cancelRequestedAt()).isEqualTo(asked);
+
+    Job failed = stopping.next(JobStatus.FAILED, clock.instant(), 1, null, "E: x");
+    assertThat(table.update(failed)).isTrue();
+    assertThat(table.find(job.id()).orElseThrow().cancelRequestedAt()).isNull();
+    Instant redrive = clock.instant().plusSeconds(9);
+    Job again = failed.redriven(redrive);
+    assertThat(table.update(again)).isTrue();
+
+    Job found = table.find(job.id()).orElseThrow();
+    assertThat(found).isEqualTo(again);
+    assertThat(found.status()).isEqualTo(JobStatus.SUBMITTED);
+    assertThat(found.redrivenAt()).isEqualTo(redrive);
+    assertThat(found.errors()).containsExactly("E: x");
   }
 
   @Test

@@ -62,11 +62,56 @@ class JobTest {
   void errors_are_an_immutable_copy() {
     List<String> errors = new ArrayList<>(List.of("E1"));
     Job job =
-        new Job(JobId.random(), new Owner("o"), JobStatus.FAILED, T0, T0, 1, null, null, errors, 2);
+        new Job(
+            JobId.random(),
+            new Owner("o"),
+            JobStatus.FAILED,
+            T0,
+            T0,
+            1,
+            null,
+            null,
+            errors,
+            2,
+            null,
+            null);
     errors.add("E2");
 
     assertThat(job.errors()).containsExactly("E1");
     assertThatThrownBy(() -> job.errors().add("x"))
         .isInstanceOf(UnsupportedOperationException.class);
+  }
+
+  @Test
+  void a_cancel_request_is_kept_while_processing_and_cleared_when_the_job_ends() {
+    Job running = submitted.next(JobStatus.PROCESSING, T0, 1, null, null);
+    Job asked = running.cancelRequested(T0.plusSeconds(1));
+
+    assertThat(asked.isCancelRequested()).isTrue();
+    assertThat(asked.version()).isEqualTo(running.version() + 1);
+    assertThat(asked.next(JobStatus.PROCESSING, T0, 2, null, "E").isCancelRequested()).isTrue();
+    Job cancelled = asked.next(JobStatus.CANCELLED, T0, 1, null, null);
+    assertThat(cancelled.status().isTerminal()).isTrue();
+    assertThat(cancelled.isCancelRequested()).isFalse();
+    assertThatThrownBy(() -> submitted.cancelRequested(T0))
+        .isInstanceOf(IllegalStateException.class);
+  }
+
+  @Test
+  void a_redrive_starts_a_failed_job_over_and_keeps_its_history() {
+    Job failed =
+        submitted
+            .next(JobStatus.PROCESSING, T0, 1, null, null)
+            .next(JobStatus.FAILED, T0, 3, null, "E: last");
+    Instant at = T0.plusSeconds(60);
+
+    Job again = failed.redriven(at);
+
+    assertThat(again.status()).isEqualTo(JobStatus.SUBMITTED);
+    assertThat(again.redrivenAt()).isEqualTo(at);
+    assertThat(again.errors()).containsExactly("E: last");
+    assertThat(again.attempts()).isEqualTo(3);
+    assertThat(again.version()).isEqualTo(failed.version() + 1);
+    assertThatThrownBy(() -> submitted.redriven(at)).isInstanceOf(IllegalStateException.class);
   }
 }

@@ -104,6 +104,10 @@ public final class InMemoryJobQueue implements JobQueue {
         entries.remove(seq);
         acknowledged++;
       }
+      case Decision.Cancelled c -> {
+        entries.remove(seq);
+        acknowledged++;
+      }
       case Decision.RetryAfter r -> {
         e.visibleAt = clock.instant().plus(r.delay());
         e.receipt = null;

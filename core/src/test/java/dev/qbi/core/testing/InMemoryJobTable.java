@@ -49,7 +49,10 @@ public final class InMemoryJobTable implements JobTable {
     if (current == null || current.version() != next.version() - 1) {
       return false;
     }
-    current.status().checkTransitionTo(next.status());
+    boolean redrive = next.redrivenAt() != null && !next.redrivenAt().equals(current.redrivenAt());
+    if (!redrive) {
+      current.status().checkTransitionTo(next.status());
+    }
     jobs.put(next.id(), next);
     transitions++;
     return true;

@@ -41,7 +41,9 @@ class JobStatusQueryTest {
             "md5",
             outputKey,
             error == null ? List.of() : List.of(error),
-            2);
+            2,
+            null,
+            null);
     table.put(job);
     return job;
   }

@@ -33,7 +33,9 @@ class ListJobsTest {
     for (int i = 0; i < n; i++) {
       clock.advance(Duration.ofSeconds(1));
       Instant now = clock.instant();
-      Job job = new Job(JobId.random(), owner, status, now, now, 0, "md5", null, List.of(), 0);
+      Job job =
+          new Job(
+              JobId.random(), owner, status, now, now, 0, "md5", null, List.of(), 0, null, null);
       table.put(job);
       jobs.add(job);
     }

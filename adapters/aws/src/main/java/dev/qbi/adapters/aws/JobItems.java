@@ -1,6 +1,7 @@
 package dev.qbi.adapters.aws;
 
 import static dev.qbi.adapters.aws.DynamoDbJobTable.ATTEMPTS;
+import static dev.qbi.adapters.aws.DynamoDbJobTable.CANCEL_REQUESTED_AT;
 import static dev.qbi.adapters.aws.DynamoDbJobTable.ERROR;
 import static dev.qbi.adapters.aws.DynamoDbJobTable.ERRORS;
 import static dev.qbi.adapters.aws.DynamoDbJobTable.EXPIRES_AT;
@@ -8,6 +9,7 @@ import static dev.qbi.adapters.aws.DynamoDbJobTable.JOB_ID;
 import static dev.qbi.adapters.aws.DynamoDbJobTable.OUTPUT_KEY;
 import static dev.qbi.adapters.aws.DynamoDbJobTable.OWNER;
 import static dev.qbi.adapters.aws.DynamoDbJobTable.PAYLOAD_MD5;
+import static dev.qbi.adapters.aws.DynamoDbJobTable.REDRIVEN_AT;
 import static dev.qbi.adapters.aws.DynamoDbJobTable.STATUS;
 import static dev.qbi.adapters.aws.DynamoDbJobTable.SUBMITTED_AT;
 import static dev.qbi.adapters.aws.DynamoDbJobTable.UPDATED_AT;
@@ -62,6 +64,12 @@ final class JobItems {
     if (!job.errors().isEmpty()) {
       item.put(ERRORS, AttributeValue.fromL(job.errors().stream().map(JobItems::s).toList()));
     }
+    if (job.cancelRequestedAt() != null) {
+      item.put(CANCEL_REQUESTED_AT, s(sortable(job.cancelRequestedAt())));
+    }
+    if (job.redrivenAt() != null) {
+      item.put(REDRIVEN_AT, s(sortable(job.redrivenAt())));
+    }
     return item;
   }
 
@@ -89,7 +97,14 @@ final class JobItems {
         str(item, PAYLOAD_MD5),
         str(item, OUTPUT_KEY),
         errors,
-        item.containsKey(VERSION) ? Long.parseLong(item.get(VERSION).n()) : 0);
+        item.containsKey(VERSION) ? Long.parseLong(item.get(VERSION).n()) : 0,
+        instant(item, CANCEL_REQUESTED_AT),
+        instant(item, REDRIVEN_AT));
+  }
+
+  private static Instant instant(Map<String, AttributeValue> item, String name) {
+    String text = str(item, name);
+    return text == null ? null : Instant.parse(text);
   }
 
   static String cursorAfter(Job last) {

@@ -182,6 +182,7 @@ public final class SqsJobQueue implements JobQueue {
     return switch (decision) {
       case Decision.Completed c -> delete(delivery.receipt(), jobId);
       case Decision.AlreadyDone a -> delete(delivery.receipt(), jobId);
+      case Decision.Cancelled c -> delete(delivery.receipt(), jobId);
       case Decision.RetryAfter r -> changeVisibility(delivery, r.delay());
       case Decision.DeadLetter d -> deadLetter(delivery, d.error());
       case Decision.Contended c -> true;

@@ -171,6 +171,9 @@ public final class JobProcessorHandler implements RequestHandler<SQSEvent, SQSBa
       case Decision.AlreadyDone a -> {
         return true;
       }
+      case Decision.Cancelled c -> {
+        return true;
+      }
       case Decision.DeadLetter d -> {
         queue.settle(delivery, d);
         return true;

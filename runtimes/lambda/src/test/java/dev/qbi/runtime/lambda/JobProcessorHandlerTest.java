@@ -264,6 +264,7 @@ class JobProcessorHandlerTest {
         case Decision.RetryAfter r -> retried++;
         case Decision.Contended c -> retried++;
         case Decision.AlreadyDone a -> duplicates++;
+        case Decision.Cancelled c -> duplicates++;
       }
     }
 

@@ -27,6 +27,12 @@ final class SchemaUpgrades {
       s.execute("UPDATE jobs SET errors = json_array(error) WHERE error IS NOT NULL");
       LOG.info("database upgraded: jobs now carry a version and their attempts' errors");
     }
+    if (!jobColumns.contains("redriven_at")) {
+      // cancellation of running jobs and redrives from the dead letters
+      s.execute("ALTER TABLE jobs ADD COLUMN cancel_requested_at INTEGER");
+      s.execute("ALTER TABLE jobs ADD COLUMN redriven_at INTEGER");
+      LOG.info("database upgraded: jobs now record cancel requests and redrives");
+    }
   }
 
   private static Set<String> columns(Statement s, String table) throws SQLException {

@@ -183,6 +183,7 @@ public final class SqliteJobQueue implements JobQueue {
     return switch (decision) {
       case Decision.Completed c -> delete(delivery);
       case Decision.AlreadyDone a -> delete(delivery);
+      case Decision.Cancelled c -> delete(delivery);
       case Decision.RetryAfter r -> delay(delivery, r.delay());
       case Decision.DeadLetter d -> deadLetter(delivery, d.error());
       case Decision.Contended c -> Receipt.of(delivery) != null;

@@ -32,14 +32,15 @@ public final class SqliteJobTable implements JobTable {
 
   private static final String COLUMNS =
       "id, owner, status, submitted_at, updated_at, attempts, payload_md5, output_key, error,"
-          + " errors, version";
+          + " errors, version, cancel_requested_at, redriven_at";
   private static final String INSERT =
-      "INSERT INTO jobs (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+      "INSERT INTO jobs (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
   private static final String INSERT_IF_ABSENT = INSERT + " ON CONFLICT (id) DO NOTHING";
   private static final String FIND = "SELECT " + COLUMNS + " FROM jobs WHERE id = ?";
   private static final String UPDATE =
       "UPDATE jobs SET status = ?, updated_at = ?, attempts = ?, output_key = ?, error = ?,"
-          + " errors = ?, version = ? WHERE id = ? AND version = ?";
+          + " errors = ?, version = ?, cancel_requested_at = ?, redriven_at = ?"
+          + " WHERE id = ? AND version = ?";
 
   /** {@code v1:<submitted_at nanos>:<job id>}, base64url without padding. */
   private static final Pattern CURSOR =
@@ -75,7 +76,23 @@ public final class SqliteJobTable implements JobTable {
     ps.setString(9, job.error());
     ps.setString(10, Errors.encode(job.errors()));
     ps.setLong(11, job.version());
+    setInstant(ps, 12, job.cancelRequestedAt());
+    setInstant(ps, 13, job.redrivenAt());
     return ps;
+  }
+
+  private static void setInstant(PreparedStatement ps, int index, java.time.Instant at)
+      throws SQLException {
+    if (at == null) {
+      ps.setNull(index, java.sql.Types.INTEGER);
+    } else {
+      ps.setLong(index, Times.toNanos(at));
+    }
+  }
+
+  private static java.time.Instant instant(ResultSet rs, int index) throws SQLException {
+    long nanos = rs.getLong(index);
+    return rs.wasNull() ? null : Times.fromNanos(nanos);
   }
 
   @Override
@@ -108,8 +125,10 @@ public final class SqliteJobTable implements JobTable {
               ps.setString(5, next.error());
               ps.setString(6, Errors.encode(next.errors()));
               ps.setLong(7, next.version());
-              ps.setString(8, next.id().toString());
-              ps.setLong(9, next.version() - 1);
+              setInstant(ps, 8, next.cancelRequestedAt());
+              setInstant(ps, 9, next.redrivenAt());
+              ps.setString(10, next.id().toString());
+              ps.setLong(11, next.version() - 1);
               int rows = ps.executeUpdate();
               if (rows > 1) {
                 throw new IllegalStateException(rows + " job rows changed for id " + next.id());
@@ -185,7 +204,9 @@ public final class SqliteJobTable implements JobTable {
         rs.getString(7),
         rs.getString(8),
         Errors.decode(rs.getString(10)),
-        rs.getLong(11));
+        rs.getLong(11),
+        instant(rs, 12),
+        instant(rs, 13));
   }
 
   private record Key(long submittedAt, String id) {}

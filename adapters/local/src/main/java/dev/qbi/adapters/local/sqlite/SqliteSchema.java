@@ -24,7 +24,9 @@ final class SqliteSchema {
       output_key   TEXT,
       error        TEXT,
       errors       TEXT,
-      version      INTEGER NOT NULL DEFAULT 0
+      version      INTEGER NOT NULL DEFAULT 0,
+      cancel_requested_at INTEGER,
+      redriven_at  INTEGER
     ) WITHOUT ROWID""",
     "CREATE INDEX IF NOT EXISTS jobs_by_owner ON jobs (owner, submitted_at, id)",
     """

@@ -85,7 +85,9 @@ class SqliteJobIntakeTest {
             "other",
             null,
             List.of(),
-            0);
+            0,
+            null,
+            null);
 
     assertThatThrownBy(() -> intake.accept(clash, submission(clash)))
         .isInstanceOf(StorageException.class);
