@@ -11,6 +11,9 @@ import dev.qbi.identity.CognitoException;
 import dev.qbi.identity.LocalIdentityProvider;
 import dev.qbi.identity.SignUpResult;
 import dev.qbi.identity.UserInfo;
+import dev.qbi.runtime.local.api.AdminAccess;
+import dev.qbi.runtime.local.api.AdminAccess.AdminRequest;
+import io.helidon.http.Header;
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.HttpMediaType;
@@ -22,14 +25,14 @@ import io.helidon.webserver.http.ServerResponse;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
-import java.net.SocketAddress;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -60,20 +63,20 @@ public final class CognitoService implements HttpService {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final LocalIdentityProvider idp;
-  private final Predicate<SocketAddress> adminAllowed;
+  private final AdminAccess adminAllowed;
 
-  private CognitoService(LocalIdentityProvider idp, Predicate<SocketAddress> adminAllowed) {
+  private CognitoService(LocalIdentityProvider idp, AdminAccess adminAllowed) {
     this.idp = Objects.requireNonNull(idp, "idp");
     this.adminAllowed = Objects.requireNonNull(adminAllowed, "adminAllowed");
   }
 
   /** Admin actions accepted from loopback callers only. */
   public static CognitoService create(LocalIdentityProvider idp) {
-    return new CognitoService(idp, CognitoService::isLoopback);
+    return new CognitoService(idp, AdminAccess.loopbackOnly());
   }
 
   /** For tests: decide which callers may use admin actions. */
-  static CognitoService create(LocalIdentityProvider idp, Predicate<SocketAddress> adminAllowed) {
+  public static CognitoService create(LocalIdentityProvider idp, AdminAccess adminAllowed) {
     return new CognitoService(idp, adminAllowed);
   }
 
@@ -96,8 +99,9 @@ public final class CognitoService implements HttpService {
       }
       action = target.substring(TARGET_PREFIX.length());
       checkContentType(req);
-      JsonNode body = readBody(req);
-      ObjectNode answer = handle(action, body, req.remotePeer().address());
+      byte[] raw = readBytes(req);
+      JsonNode body = parse(raw);
+      ObjectNode answer = handle(action, body, adminRequest(req, raw));
       send(res, Status.OK_200, answer);
       LOG.debug("Cognito {} answered 200 (request {})", action, requestId);
     } catch (CognitoException e) {
@@ -116,7 +120,23 @@ public final class CognitoService implements HttpService {
     }
   }
 
-  private ObjectNode handle(String action, JsonNode body, SocketAddress caller) {
+  private static AdminRequest adminRequest(ServerRequest req, byte[] body) {
+    Map<String, List<String>> headers = new LinkedHashMap<>();
+    for (Header h : req.headers()) {
+      headers
+          .computeIfAbsent(h.name().toLowerCase(Locale.ROOT), k -> new ArrayList<>())
+          .addAll(h.allValues());
+    }
+    return new AdminRequest(
+        req.prologue().method().text(),
+        req.path().rawPath(),
+        req.query().rawValue(),
+        headers,
+        body,
+        req.remotePeer().address());
+  }
+
+  private ObjectNode handle(String action, JsonNode body, AdminRequest caller) {
     ObjectNode out = JSON.createObjectNode();
     switch (action) {
       case "SignUp" -> {
@@ -209,19 +229,13 @@ public final class CognitoService implements HttpService {
     return false;
   }
 
-  private void requireAdmin(SocketAddress caller) {
-    if (!adminAllowed.test(caller)) {
+  private void requireAdmin(AdminRequest caller) {
+    if (!adminAllowed.allows(caller)) {
       LOG.warn("Refused an admin action from a non-loopback caller");
       throw new CognitoException(
           CognitoException.NOT_AUTHORIZED,
           "Admin actions are accepted only from the local machine (loopback).");
     }
-  }
-
-  private static boolean isLoopback(SocketAddress address) {
-    return address instanceof InetSocketAddress inet
-        && inet.getAddress() != null
-        && inet.getAddress().isLoopbackAddress();
   }
 
   private static void checkContentType(ServerRequest req) {
@@ -236,7 +250,7 @@ public final class CognitoService implements HttpService {
     }
   }
 
-  private static JsonNode readBody(ServerRequest req) {
+  private static byte[] readBytes(ServerRequest req) {
     byte[] bytes;
     if (!req.content().hasEntity()) {
       bytes = new byte[0];
@@ -250,6 +264,10 @@ public final class CognitoService implements HttpService {
     if (bytes.length > MAX_BODY_BYTES) {
       throw new ProtocolError("SerializationException", "Request body is too large");
     }
+    return bytes;
+  }
+
+  private static JsonNode parse(byte[] bytes) {
     if (bytes.length == 0) {
       return JSON.createObjectNode();
     }

@@ -10,6 +10,7 @@ import dev.qbi.core.auth.Principal;
 import dev.qbi.core.testing.MutableClock;
 import dev.qbi.identity.IdentitySettings;
 import dev.qbi.identity.LocalIdentityProvider;
+import dev.qbi.runtime.local.api.AdminAccess;
 import io.helidon.webserver.WebServer;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -76,7 +77,9 @@ class CognitoServiceTest {
         LocalIdentityProvider.open(
             dataDir, settings, clock, (user, details, code) -> codes.put(user, code));
     CognitoService service =
-        adminFromHere ? CognitoService.create(idp) : CognitoService.create(idp, caller -> false);
+        adminFromHere
+            ? CognitoService.create(idp)
+            : CognitoService.create(idp, AdminAccess.nobody());
     server =
         WebServer.builder()
             .host("127.0.0.1")
