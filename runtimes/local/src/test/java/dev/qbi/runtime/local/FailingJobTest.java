@@ -33,7 +33,8 @@ class FailingJobTest {
           .hasValue("java.lang.IllegalStateException: " + FailingJobHandler.MESSAGE);
       assertThat(status.downloadUrl()).isEmpty();
       assertThat(status.otherFields()).doesNotContainKey("jobProcessedPayloadLink");
-      assertThat(new SqliteDeadLetters(running.server.database()).list(10, Optional.empty()).items())
+      assertThat(
+              new SqliteDeadLetters(running.server.database()).list(10, Optional.empty()).items())
           .singleElement()
           .satisfies(
               dead -> {
