@@ -10,8 +10,8 @@ import java.util.Set;
 
 /**
  * The dead letters of a runtime that keeps them itself (the local one: a table beside its queue),
- * for operators. The rules of what may be redriven are {@link
- * dev.qbi.core.usecase.ManageDeadLetters}'; this port only stores and moves.
+ * for operators. What may be redriven is decided by the use case {@link
+ * dev.qbi.core.usecase.ManageDeadLetters}; this port only stores and moves.
  */
 public interface DeadLetterStore {
 
