@@ -17,6 +17,9 @@ import java.util.Optional;
  *     loss); off, outputs survive a crash of the process but not of the machine
  * @param externalIssuer trust this issuer (e.g. a Cognito user pool URL) instead of running the
  *     local identity provider
+ * @param retention finished jobs and their outputs are deleted this long after their last update
+ *     (jobs with a dead letter are kept)
+ * @param retentionSweepInterval how often the retention sweeper looks for jobs to delete
  */
 public record ServerSettings(
     String host,
@@ -38,7 +41,9 @@ public record ServerSettings(
     Optional<String> externalIssuer,
     int passwordIterations,
     Duration tokenCacheTtl,
-    boolean syncOutputs) {
+    boolean syncOutputs,
+    Duration retention,
+    Duration retentionSweepInterval) {
 
   public static final String DEFAULT_POOL_ID = "local_ingestion";
   public static final String DEFAULT_CLIENT_ID = "ingestion-local-client";
@@ -54,6 +59,14 @@ public record ServerSettings(
     }
     if (maxReceiveCount < 1) {
       throw new IllegalArgumentException("max receive count must be >= 1");
+    }
+    if (retention == null || retention.isNegative() || retention.isZero()) {
+      throw new IllegalArgumentException("retention must be a positive duration, e.g. P30D");
+    }
+    if (retentionSweepInterval == null
+        || retentionSweepInterval.isNegative()
+        || retentionSweepInterval.isZero()) {
+      throw new IllegalArgumentException("the retention sweep interval must be positive");
     }
   }
 
@@ -84,6 +97,8 @@ public record ServerSettings(
     b.passwordIterations = passwordIterations;
     b.tokenCacheTtl = tokenCacheTtl;
     b.syncOutputs = syncOutputs;
+    b.retention = retention;
+    b.retentionSweepInterval = retentionSweepInterval;
     return b;
   }
 
@@ -109,6 +124,8 @@ public record ServerSettings(
     private int passwordIterations = 210_000;
     private Duration tokenCacheTtl = Duration.ofSeconds(60);
     private boolean syncOutputs = false;
+    private Duration retention = Defaults.RETENTION;
+    private Duration retentionSweepInterval = Duration.ofMinutes(1);
 
     private Builder() {}
 
@@ -212,6 +229,16 @@ public record ServerSettings(
       return this;
     }
 
+    public Builder retention(Duration value) {
+      this.retention = value;
+      return this;
+    }
+
+    public Builder retentionSweepInterval(Duration value) {
+      this.retentionSweepInterval = value;
+      return this;
+    }
+
     public ServerSettings build() {
       return new ServerSettings(
           host,
@@ -233,7 +260,9 @@ public record ServerSettings(
           externalIssuer,
           passwordIterations,
           tokenCacheTtl,
-          syncOutputs);
+          syncOutputs,
+          retention,
+          retentionSweepInterval);
     }
   }
 
