@@ -29,6 +29,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.sqs.model.Message;
@@ -42,6 +43,10 @@ import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
 class JobProcessorHandlerTest {
 
   private static final String OWNER = "7c3e6d1a-2b4f-4e8a-9d10-5f6a7b8c9d0e";
+
+  /** A 30 s simulator and a 5 s margin: a message starts only with 40 s or more left. */
+  private static final ProcessorDeadline DEADLINE =
+      new ProcessorDeadline(Duration.ofSeconds(30), Duration.ofSeconds(5));
 
   private final AwsClients aws = TestAws.emulators();
   private final RecordingMetrics metrics = new RecordingMetrics();
@@ -66,7 +71,8 @@ class JobProcessorHandlerTest {
             simulator,
             Clock.systemUTC(),
             new ProcessJob.RetryPolicy(3, Duration.ofSeconds(1), Duration.ofSeconds(60)),
-            metrics);
+            metrics,
+            DEADLINE);
   }
 
   @Test
@@ -172,6 +178,75 @@ class JobProcessorHandlerTest {
     assertThat(metrics.failed).isEqualTo(1);
   }
 
+  @Test
+  void messages_that_would_outlast_the_invocation_are_not_started_and_handed_back() {
+    sendJobs(6);
+    SQSEvent event = receiveAsLambdaEvent(6);
+    // 100 s left; each job takes 25 s: jobs start with 100, 75 and 50 s left, not with 25
+    AtomicInteger remaining = new AtomicInteger(100_000);
+    JobProcessorHandler slow =
+        new JobProcessorHandler(
+            table,
+            new SqsJobQueue(aws.sqs(), queueUrl, dlqUrl),
+            request -> {
+              remaining.addAndGet(-25_000);
+              return simulator.execute(request);
+            },
+            Clock.systemUTC(),
+            new ProcessJob.RetryPolicy(3, Duration.ofSeconds(1), Duration.ofSeconds(60)),
+            metrics,
+            DEADLINE);
+
+    SQSBatchResponse response =
+        slow.handleRequest(event, new TestContext("job-processor", remaining::get));
+
+    List<String> started =
+        event.getRecords().subList(0, 3).stream().map(SQSEvent.SQSMessage::getMessageId).toList();
+    List<String> unstarted =
+        event.getRecords().subList(3, 6).stream().map(SQSEvent.SQSMessage::getMessageId).toList();
+    assertThat(response.getBatchItemFailures())
+        .extracting(SQSBatchResponse.BatchItemFailure::getItemIdentifier)
+        .containsExactlyElementsOf(unstarted);
+    for (String id : started) {
+      assertThat(table.find(JobId.parse(id)).orElseThrow().status())
+          .as(id)
+          .isEqualTo(JobStatus.COMPLETE);
+    }
+    for (String id : unstarted) {
+      // the intake only queued them: no row means never started, still "submitted" to its owner
+      assertThat(table.find(JobId.parse(id))).as(id).isEmpty();
+    }
+    assertThat(simulator.invocations()).isEqualTo(3);
+    assertThat(metrics.completed).isEqualTo(3);
+    assertThat(metrics.deferred).isEqualTo(3);
+    // handed back at once, not after the 30 s visibility timeout: receivable again right away
+    assertThat(visibleNow()).containsExactlyInAnyOrderElementsOf(unstarted);
+  }
+
+  @Test
+  void an_invocation_without_the_time_for_one_job_starts_none() {
+    String id = sendJobs(1).get(0);
+
+    SQSBatchResponse response =
+        handler.handleRequest(
+            receiveAsLambdaEvent(1),
+            new TestContext("job-processor", () -> (int) DEADLINE.needed().toMillis() - 1));
+
+    assertThat(response.getBatchItemFailures())
+        .extracting(SQSBatchResponse.BatchItemFailure::getItemIdentifier)
+        .containsExactly(id);
+    assertThat(table.find(JobId.parse(id))).isEmpty();
+    assertThat(simulator.invocations()).isZero();
+  }
+
+  @Test
+  void the_deadline_adds_the_margin_to_the_simulators_timeout_twice() {
+    assertThat(DEADLINE.invokeTimeout()).isEqualTo(Duration.ofSeconds(35));
+    assertThat(DEADLINE.needed()).isEqualTo(Duration.ofSeconds(40));
+    assertThat(DEADLINE.allowsStart(40_000)).isTrue();
+    assertThat(DEADLINE.allowsStart(39_999)).isFalse();
+  }
+
   /** Sends jobs as API Gateway's SendMessage integration does (body + owner attribute). */
   private List<String> sendJobs(int n) {
     List<String> ids = new ArrayList<>();
@@ -236,6 +311,18 @@ class JobProcessorHandlerTest {
     return event;
   }
 
+  /** The ids of the messages of the job queue that can be received within a few seconds. */
+  private List<String> visibleNow() {
+    List<String> ids = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      aws.sqs()
+          .receiveMessage(b -> b.queueUrl(queueUrl).maxNumberOfMessages(10).waitTimeSeconds(1))
+          .messages()
+          .forEach(m -> ids.add(m.messageId()));
+    }
+    return ids;
+  }
+
   private static Map<String, String> withReceiveCount(Map<String, String> attributes, int n) {
     Map<String, String> copy = new HashMap<>(attributes);
     copy.put("ApproximateReceiveCount", Integer.toString(n));
@@ -253,6 +340,7 @@ class JobProcessorHandlerTest {
     int retried;
     int duplicates;
     int errored;
+    int deferred;
     int flushes;
 
     @Override
@@ -266,6 +354,11 @@ class JobProcessorHandlerTest {
         case Decision.AlreadyDone a -> duplicates++;
         case Decision.Cancelled c -> duplicates++;
       }
+    }
+
+    @Override
+    public void deferred(int messages) {
+      deferred += messages;
     }
 
     @Override
