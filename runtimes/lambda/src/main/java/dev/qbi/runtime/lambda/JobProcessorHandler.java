@@ -16,6 +16,7 @@ import dev.qbi.core.port.JobInbox;
 import dev.qbi.core.port.JobTable;
 import dev.qbi.core.usecase.ProcessJob;
 import dev.qbi.core.usecase.ProcessJob.RetryPolicy;
+import dev.qbi.core.usecase.RedriveOnDelivery;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -41,6 +42,11 @@ import org.slf4j.MDC;
  * {@code JOB_DLQ_URL}) → success, Lambda deletes it; a failed attempt to be retried, a delivery
  * that lost its job to another, or anything that throws → its id in {@code batchItemFailures}, SQS
  * delivers it again. {@link ProcessJob} only decides; {@link #settle} applies the decision.
+ *
+ * <p><b>Redrive.</b> A message that carries the {@code error} attribute of the processor's own
+ * dead-letter copies has been moved back from the dead-letter queue ({@code aws sqs
+ * start-message-move-task}): {@link RedriveOnDelivery} runs its {@code failed} job again as a new
+ * series of attempts, counted from the redrive, before {@link ProcessJob} processes it.
  *
  * <p><b>Deadline.</b> The batch is handled one message after another, each possibly as long as the
  * simulator's timeout. A message is started only while the invocation has the time {@link
@@ -199,6 +205,9 @@ public final class JobProcessorHandler implements RequestHandler<SQSEvent, SQSBa
     try {
       Delivery delivery = delivery(message);
       MDC.put("jobId", delivery.message().jobId().toString());
+      if (SqsMessages.isRedrive(messageAttributes(message))) {
+        delivery = new RedriveOnDelivery(table, clock).apply(delivery);
+      }
       Decision decision = new ProcessJob(table, executor, clock, retry).process(delivery);
       metrics.record(decision);
       boolean done = settle(delivery, decision);
@@ -258,6 +267,16 @@ public final class JobProcessorHandler implements RequestHandler<SQSEvent, SQSBa
 
   /** The core's view of one SQS record of the event. */
   static Delivery delivery(SQSEvent.SQSMessage message) {
+    return SqsMessages.toDelivery(
+        message.getMessageId(),
+        message.getReceiptHandle(),
+        message.getBody(),
+        message.getAttributes(),
+        messageAttributes(message));
+  }
+
+  /** The string values of a record's message attributes. */
+  private static Map<String, String> messageAttributes(SQSEvent.SQSMessage message) {
     Map<String, String> custom = new HashMap<>();
     if (message.getMessageAttributes() != null) {
       message
@@ -269,11 +288,6 @@ public final class JobProcessorHandler implements RequestHandler<SQSEvent, SQSBa
                 }
               });
     }
-    return SqsMessages.toDelivery(
-        message.getMessageId(),
-        message.getReceiptHandle(),
-        message.getBody(),
-        message.getAttributes(),
-        custom);
+    return custom;
   }
 }

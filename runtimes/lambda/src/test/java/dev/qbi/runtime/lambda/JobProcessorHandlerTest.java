@@ -179,6 +179,69 @@ class JobProcessorHandlerTest {
   }
 
   @Test
+  void a_dead_letter_moved_back_runs_its_failed_job_again_as_a_new_series_of_attempts() {
+    String id = sendJobs(1).get(0);
+    JobId jobId = JobId.parse(id);
+    simulator.failAlways(jobId);
+    SQSEvent event = receiveAsLambdaEvent(1);
+    SQSEvent.SQSMessage message = event.getRecords().get(0);
+    for (int count = 1; count <= 3; count++) {
+      message.setAttributes(withReceiveCount(message.getAttributes(), count));
+      handler.handleRequest(event, context());
+    }
+    assertThat(table.find(jobId).orElseThrow().status()).isEqualTo(JobStatus.FAILED);
+
+    // the operator fixes the cause and moves the dead letters back (StartMessageMoveTask keeps
+    // the body and the attributes; ElasticMQ has no move task, so the test moves the copy)
+    simulator.heal(jobId);
+    moveDeadLettersBack();
+    SQSEvent redriven = receiveAsLambdaEvent(1);
+    SQSEvent.SQSMessage moved = redriven.getRecords().get(0);
+    assertThat(moved.getMessageAttributes()).containsKey("error");
+    // SQS may carry the receive count on from before the move: it must not count
+    moved.setAttributes(withReceiveCount(moved.getAttributes(), 9));
+
+    SQSBatchResponse response = handler.handleRequest(redriven, context());
+
+    assertThat(response.getBatchItemFailures()).isEmpty();
+    Job job = table.find(jobId).orElseThrow();
+    assertThat(job.status()).isEqualTo(JobStatus.COMPLETE);
+    assertThat(job.redrivenAt()).isNotNull();
+    assertThat(job.errors()).hasSize(3).allMatch(e -> e.contains("simulator exploded"));
+    assertThat(job.attempts()).as("first attempt of the redriven series").isEqualTo(1);
+    assertThat(payloads.get(job.outputKey())).isPresent();
+    assertThat(simulator.invocations()).isEqualTo(4);
+  }
+
+  @Test
+  void a_redriven_job_that_fails_again_is_retried_from_the_first_attempt_of_its_new_series() {
+    String id = sendJobs(1).get(0);
+    JobId jobId = JobId.parse(id);
+    simulator.failAlways(jobId);
+    SQSEvent event = receiveAsLambdaEvent(1);
+    SQSEvent.SQSMessage message = event.getRecords().get(0);
+    message.setAttributes(withReceiveCount(message.getAttributes(), 3));
+    handler.handleRequest(event, context());
+    moveDeadLettersBack();
+    SQSEvent redriven = receiveAsLambdaEvent(1);
+    redriven
+        .getRecords()
+        .get(0)
+        .setAttributes(withReceiveCount(redriven.getRecords().get(0).getAttributes(), 9));
+
+    SQSBatchResponse response = handler.handleRequest(redriven, context());
+
+    assertThat(response.getBatchItemFailures())
+        .extracting(SQSBatchResponse.BatchItemFailure::getItemIdentifier)
+        .containsExactly(redriven.getRecords().get(0).getMessageId());
+    Job job = table.find(jobId).orElseThrow();
+    assertThat(job.status()).isEqualTo(JobStatus.PROCESSING);
+    assertThat(job.attempts()).isEqualTo(1);
+    assertThat(job.errors()).hasSize(2);
+    assertThat(metrics.retried).isEqualTo(1);
+  }
+
+  @Test
   void messages_that_would_outlast_the_invocation_are_not_started_and_handed_back() {
     sendJobs(6);
     SQSEvent event = receiveAsLambdaEvent(6);
@@ -309,6 +372,29 @@ class JobProcessorHandlerTest {
     SQSEvent event = new SQSEvent();
     event.setRecords(records);
     return event;
+  }
+
+  /** What SQS's StartMessageMoveTask does: every dead letter back to the job queue, as it is. */
+  private void moveDeadLettersBack() {
+    List<Message> dead =
+        aws.sqs()
+            .receiveMessage(
+                b ->
+                    b.queueUrl(dlqUrl)
+                        .maxNumberOfMessages(10)
+                        .waitTimeSeconds(1)
+                        .messageAttributeNames("All"))
+            .messages();
+    assertThat(dead).isNotEmpty();
+    for (Message m : dead) {
+      aws.sqs()
+          .sendMessage(
+              b ->
+                  b.queueUrl(queueUrl)
+                      .messageBody(m.body())
+                      .messageAttributes(m.messageAttributes()));
+      aws.sqs().deleteMessage(b -> b.queueUrl(dlqUrl).receiptHandle(m.receiptHandle()));
+    }
   }
 
   /** The ids of the messages of the job queue that can be received within a few seconds. */
