@@ -17,7 +17,8 @@ class FunctionConfigurationTest {
           "dev.qbi.runtime.lambda.JobProcessorHandler",
           "dev.qbi.runtime.lambda.BatchSimulatorHandler",
           "dev.qbi.runtime.lambda.JobStatusHandler",
-          "dev.qbi.runtime.lambda.ListJobsHandler");
+          "dev.qbi.runtime.lambda.ListJobsHandler",
+          "dev.qbi.runtime.lambda.CancelJobHandler");
 
   private final SamTemplate template = Repo.template();
 

@@ -24,11 +24,11 @@ import org.slf4j.LoggerFactory;
  * <p>The token comes from the {@code Authorization} header, raw or as {@code Bearer <token>}, and
  * is checked by the shared {@link JwtTokenVerifier} against the Cognito pool's JWKS ({@code
  * COGNITO_ISSUER} + {@code /.well-known/jwks.json}). A good token gets a policy allowing exactly
- * the API's three routes in the calling stage (so API Gateway's authorizer cache may serve any of
- * them), {@code principalId} = {@code sub}, and a context with {@code owner} (= {@code sub}) and
- * {@code username}; the integrations read the owner from there. Any other token makes the handler
- * throw an exception whose message is exactly {@code Unauthorized}: API Gateway answers that with
- * 401 (a Deny policy would be a 403).
+ * the API's routes in the calling stage (so API Gateway's authorizer cache may serve any of them),
+ * {@code principalId} = {@code sub}, and a context with {@code owner} (= {@code sub}) and {@code
+ * username}; the integrations read the owner from there. Any other token makes the handler throw an
+ * exception whose message is exactly {@code Unauthorized}: API Gateway answers that with 401 (a
+ * Deny policy would be a 403).
  */
 public final class AuthorizerHandler
     implements RequestHandler<APIGatewayCustomAuthorizerEvent, IamPolicyResponse> {
@@ -46,7 +46,7 @@ public final class AuthorizerHandler
 
   /** The routes a verified caller may invoke, as {@code METHOD/path} below the stage. */
   public static final List<String> ROUTES =
-      List.of("POST/submit-job-request", "GET/job-status/*", "GET/jobs");
+      List.of("POST/submit-job-request", "GET/job-status/*", "GET/jobs", "DELETE/jobs/*");
 
   private static final Logger LOG = LoggerFactory.getLogger(AuthorizerHandler.class);
 

@@ -109,7 +109,8 @@ class AuthorizerHandlerTest {
         .containsExactlyInAnyOrder(
             STAGE_ARN + "/POST/submit-job-request",
             STAGE_ARN + "/GET/job-status/*",
-            STAGE_ARN + "/GET/jobs");
+            STAGE_ARN + "/GET/jobs",
+            STAGE_ARN + "/DELETE/jobs/*");
   }
 
   @Test
@@ -127,7 +128,7 @@ class AuthorizerHandlerTest {
     JsonNode statement = json.path("policyDocument").path("Statement").path(0);
     assertThat(statement.path("Effect").asText()).isEqualTo("Allow");
     assertThat(statement.path("Action").asText()).isEqualTo("execute-api:Invoke");
-    assertThat(statement.path("Resource")).hasSize(3);
+    assertThat(statement.path("Resource")).hasSize(4);
   }
 
   @Test
@@ -150,7 +151,8 @@ class AuthorizerHandlerTest {
         .containsExactlyInAnyOrder(
             "arn:aws:execute-api:eu-west-1:210987654321:zyx987/prod/POST/submit-job-request",
             "arn:aws:execute-api:eu-west-1:210987654321:zyx987/prod/GET/job-status/*",
-            "arn:aws:execute-api:eu-west-1:210987654321:zyx987/prod/GET/jobs");
+            "arn:aws:execute-api:eu-west-1:210987654321:zyx987/prod/GET/jobs",
+            "arn:aws:execute-api:eu-west-1:210987654321:zyx987/prod/DELETE/jobs/*");
   }
 
   @Test

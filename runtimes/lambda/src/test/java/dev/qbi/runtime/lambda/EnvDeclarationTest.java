@@ -28,7 +28,8 @@ class EnvDeclarationTest {
           JobProcessorHandler.class, JobProcessorHandler.ENV,
           BatchSimulatorHandler.class, BatchSimulatorHandler.ENV,
           JobStatusHandler.class, JobStatusHandler.ENV,
-          ListJobsHandler.class, ListJobsHandler.ENV);
+          ListJobsHandler.class, ListJobsHandler.ENV,
+          CancelJobHandler.class, CancelJobHandler.ENV);
 
   @Test
   void every_handlers_declared_variables_are_its_lambda_env_json_entry() throws IOException {
@@ -91,6 +92,7 @@ class EnvDeclarationTest {
         .isNotNull();
     assertThat(new JobStatusHandler(only(all, JobStatusHandler.ENV), aws)).isNotNull();
     assertThat(new ListJobsHandler(only(all, ListJobsHandler.ENV), aws)).isNotNull();
+    assertThat(new CancelJobHandler(only(all, CancelJobHandler.ENV), aws)).isNotNull();
   }
 
   @Test

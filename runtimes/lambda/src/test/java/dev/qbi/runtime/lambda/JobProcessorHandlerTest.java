@@ -16,6 +16,8 @@ import dev.qbi.core.job.Decision;
 import dev.qbi.core.job.Job;
 import dev.qbi.core.job.JobId;
 import dev.qbi.core.job.JobStatus;
+import dev.qbi.core.job.Owner;
+import dev.qbi.core.usecase.CancelJob;
 import dev.qbi.core.usecase.InProcessJobExecutor;
 import dev.qbi.core.usecase.ProcessJob;
 import dev.qbi.runtime.lambda.testing.Repo;
@@ -24,6 +26,7 @@ import dev.qbi.runtime.lambda.testing.TestContext;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -176,6 +179,20 @@ class JobProcessorHandlerTest {
     assertThat(dead.get(0).messageAttributes().get("error").stringValue())
         .contains("simulator exploded");
     assertThat(metrics.failed).isEqualTo(1);
+  }
+
+  @Test
+  void a_job_cancelled_before_its_message_is_processed_never_runs() {
+    String id = sendJobs(1).get(0);
+    JobId jobId = JobId.parse(id);
+    table.insertIfAbsent(Job.submitted(jobId, new Owner(OWNER), "md5", Instant.now()));
+    new CancelJob(table, Clock.systemUTC()).cancel(new Owner(OWNER), jobId);
+
+    SQSBatchResponse response = handler.handleRequest(receiveAsLambdaEvent(1), context());
+
+    assertThat(response.getBatchItemFailures()).isEmpty();
+    assertThat(simulator.invocations()).isZero();
+    assertThat(table.find(jobId).orElseThrow().status()).isEqualTo(JobStatus.CANCELLED);
   }
 
   @Test
