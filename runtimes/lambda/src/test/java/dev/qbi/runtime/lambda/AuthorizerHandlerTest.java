@@ -217,6 +217,32 @@ class AuthorizerHandlerTest {
     assertUnauthorized(() -> handler.handleRequest(event, context()));
   }
 
+  @Test
+  void a_rejected_token_is_not_a_fault_and_anything_else_is_counted_then_rethrown() {
+    List<RuntimeException> faults = new ArrayList<>();
+    AuthorizerHandler rejecting =
+        new AuthorizerHandler(
+            token -> {
+              throw new UnauthorizedException("bad signature");
+            },
+            faults::add);
+    IllegalStateException broken = new IllegalStateException("verifier misconfigured");
+    AuthorizerHandler failing =
+        new AuthorizerHandler(
+            token -> {
+              throw broken;
+            },
+            faults::add);
+
+    assertUnauthorized(() -> rejecting.handleRequest(sampleEvent(idToken(c -> c)), context()));
+    assertThat(faults).isEmpty();
+
+    // not "Unauthorized": API Gateway answers 500, and the fault metric counts it
+    assertThatThrownBy(() -> failing.handleRequest(sampleEvent(idToken(c -> c)), context()))
+        .isSameAs(broken);
+    assertThat(faults).containsExactly(broken);
+  }
+
   private static void assertUnauthorized(Runnable call) {
     assertThatThrownBy(call::run)
         .isInstanceOf(UnauthorizedException.class)
