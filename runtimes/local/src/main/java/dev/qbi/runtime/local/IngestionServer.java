@@ -33,12 +33,16 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.BindException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URI;
+import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.Locale;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -60,10 +64,11 @@ public final class IngestionServer implements AutoCloseable {
   private volatile boolean closed;
 
   private IngestionServer(ServerSettings requested, Clock clock) {
+    // nothing is created on disk before the address is known to be free
     this.settings =
         requested.port() == 0
             ? requested.toBuilder().port(freePort(requested.host())).build()
-            : requested;
+            : requireFreePort(requested);
     Path dataDir = settings.dataDir().toAbsolutePath().normalize();
     createPrivateDirectory(dataDir);
 
@@ -232,6 +237,36 @@ public final class IngestionServer implements AutoCloseable {
       return socket.getLocalPort();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot find a free port on " + host, e);
+    }
+  }
+
+  /**
+   * Fails with one clear line when {@code host:port} cannot be bound (in use, not an address of
+   * this machine), before anything is created; the server binds it again right after.
+   */
+  private static ServerSettings requireFreePort(ServerSettings s) {
+    try (ServerSocket probe = new ServerSocket()) {
+      probe.setReuseAddress(true);
+      probe.bind(new InetSocketAddress(InetAddress.getByName(s.host()), s.port()));
+      return s;
+    } catch (BindException e) {
+      String why =
+          e.getMessage() == null ? "address in use" : e.getMessage().toLowerCase(Locale.ROOT);
+      throw new IllegalStateException(
+          "cannot listen on "
+              + s.host()
+              + ":"
+              + s.port()
+              + ": "
+              + why
+              + (why.contains("in use")
+                  ? " (is another server running? choose another --port)"
+                  : ""));
+    } catch (UnknownHostException e) {
+      throw new IllegalStateException("cannot listen on " + s.host() + ": unknown host");
+    } catch (IOException e) {
+      throw new IllegalStateException(
+          "cannot listen on " + s.host() + ":" + s.port() + ": " + e.getMessage());
     }
   }
 
