@@ -18,6 +18,7 @@ import dev.qbi.core.usecase.ProcessJob;
 import dev.qbi.core.usecase.SubmitJob;
 import dev.qbi.identity.IdentitySettings;
 import dev.qbi.identity.LocalIdentityProvider;
+import dev.qbi.runtime.local.api.ApiDocsService;
 import dev.qbi.runtime.local.api.ApiErrors;
 import dev.qbi.runtime.local.api.ApiMetrics;
 import dev.qbi.runtime.local.api.Authenticator;
@@ -151,6 +152,7 @@ public final class IngestionServer implements AutoCloseable {
     ApiErrors.register(routing);
     routing.register(api);
     routing.register(new DownloadService(payloads, apiMetrics));
+    routing.register(new ApiDocsService());
     routing.register(new ObservabilityService(registry, () -> !closed, queue::depth));
     identity.ifPresent(idp -> routing.register(CognitoService.create(idp)));
 
