@@ -4,6 +4,7 @@ import dev.qbi.adapters.local.files.FilePayloadStore;
 import dev.qbi.adapters.local.files.Secrets;
 import dev.qbi.adapters.local.files.UrlSigner;
 import dev.qbi.adapters.local.sqlite.SqliteDatabase;
+import dev.qbi.adapters.local.sqlite.SqliteDeadLetters;
 import dev.qbi.adapters.local.sqlite.SqliteJobIntake;
 import dev.qbi.adapters.local.sqlite.SqliteJobQueue;
 import dev.qbi.adapters.local.sqlite.SqliteJobTable;
@@ -23,14 +24,13 @@ import dev.qbi.runtime.local.api.ApiErrors;
 import dev.qbi.runtime.local.api.ApiMetrics;
 import dev.qbi.runtime.local.api.Authenticator;
 import dev.qbi.runtime.local.api.DownloadService;
+import dev.qbi.runtime.local.api.HttpMetricsFilter;
 import dev.qbi.runtime.local.api.JobApiService;
 import dev.qbi.runtime.local.api.ObservabilityService;
 import dev.qbi.runtime.local.identity.CognitoService;
 import dev.qbi.runtime.local.worker.WorkerPool;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
-import io.micrometer.core.instrument.Gauge;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -62,6 +62,7 @@ public final class IngestionServer implements AutoCloseable {
   private final WorkerPool workers;
   private final WebServer web;
   private final SqliteJobQueue queue;
+  private final ServerMetrics metrics;
   private volatile boolean closed;
 
   private IngestionServer(ServerSettings requested, Clock clock) {
@@ -126,10 +127,8 @@ public final class IngestionServer implements AutoCloseable {
             new ProcessJob.RetryPolicy(
                 settings.maxReceiveCount(), settings.retryBaseDelay(), settings.retryMaxDelay()));
 
-    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    Gauge.builder("ingest.queue.depth", queue, SqliteJobQueue::depth)
-        .description("Messages waiting or in flight")
-        .register(registry);
+    metrics = new ServerMetrics(queue, new SqliteDeadLetters(database), clock);
+    PrometheusMeterRegistry registry = metrics.registry();
     ApiMetrics apiMetrics = new ApiMetrics(registry);
     workers =
         new WorkerPool(
@@ -149,6 +148,7 @@ public final class IngestionServer implements AutoCloseable {
             new ListJobs(table),
             apiMetrics);
     HttpRouting.Builder routing = HttpRouting.builder();
+    routing.addFilter(new HttpMetricsFilter(registry));
     ApiErrors.register(routing);
     routing.register(api);
     routing.register(new DownloadService(payloads, apiMetrics));
@@ -229,6 +229,7 @@ public final class IngestionServer implements AutoCloseable {
     LOG.info("shutting down: no new requests; finishing in-flight jobs");
     web.stop();
     workers.close();
+    metrics.close();
     identity.ifPresent(LocalIdentityProvider::close);
     database.close();
     LOG.info("stopped");
