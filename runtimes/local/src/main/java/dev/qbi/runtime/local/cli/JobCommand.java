@@ -88,11 +88,18 @@ public abstract class JobCommand implements Callable<Integer>, UsesStreams {
     };
   }
 
-  /** "job X not found" for a 404, else {@link #explain(ApiException)}. */
+  /**
+   * "job X not found" for a 404, else {@link #explain(ApiException)}; a 404 of the server itself
+   * (no such route: a server older than this command) says so instead.
+   */
   String explainForJob(ApiException e, String jobId) {
-    return e.statusCode() == 404
-        ? "job " + jobId + " not found (unknown, or another user's)"
-        : explain(e);
+    if (e.statusCode() != 404) {
+      return explain(e);
+    }
+    String m = Failures.answerMessage(e);
+    return m.equalsIgnoreCase("Endpoint not found") || m.equalsIgnoreCase("Not Found")
+        ? "the server at " + endpoint + " has no route for this (HTTP 404: " + m + ")"
+        : "job " + jobId + " not found (unknown, or another user's)";
   }
 
   /** Prints {@code ingest <command>: <line>} on stderr; returns {@link ExitCode#FAILED}. */

@@ -64,7 +64,7 @@ public final class LoginCommand extends UserPoolCommand {
         return 1;
       }
       err.printf(
-          "login: token saved to %s (owner-only; valid %d min)%n",
+          "ingest login: token saved to %s (owner-only; valid %d min)%n",
           file, answer.tokens().get().expiresIn() / 60);
     }
     return 0;

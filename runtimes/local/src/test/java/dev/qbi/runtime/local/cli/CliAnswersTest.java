@@ -163,6 +163,20 @@ class CliAnswersTest {
   }
 
   @Test
+  void a_server_without_the_route_is_told_from_an_unknown_job() throws Exception {
+    String ep = serve(r -> new Answer(404, "{\"message\":\"Endpoint not found\"}"));
+
+    Result r = cli(ep, "cancel", ID);
+
+    assertThat(r.code()).isEqualTo(ExitCode.FAILED);
+    assertThat(r.err())
+        .isEqualTo(
+            "ingest cancel: the server at "
+                + ep
+                + " has no route for this (HTTP 404: Endpoint not found)\n");
+  }
+
+  @Test
   void a_server_error_is_one_line_with_its_message() throws Exception {
     String ep = serve(r -> new Answer(500, "{\"message\":\"Internal server error\"}"));
 
