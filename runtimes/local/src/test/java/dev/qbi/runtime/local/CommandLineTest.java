@@ -67,6 +67,15 @@ class CommandLineTest {
   }
 
   @Test
+  void a_bad_log_format_is_one_line_and_exit_2() {
+    Result r = Cli.run("serve", "--log-format", "xml", "--data-dir", dir.resolve("d").toString());
+
+    assertThat(r.code()).isEqualTo(ExitCode.USAGE);
+    assertThat(r.err()).isEqualTo("ingest serve: --log-format must be text or json, not xml\n");
+    assertThat(dir.resolve("d")).doesNotExist();
+  }
+
+  @Test
   void a_port_in_use_is_one_line_and_exit_1_and_creates_no_data_dir() throws Exception {
     Path data = dir.resolve("data");
     try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
