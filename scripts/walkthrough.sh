@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The README walk-through, end to end, against a running server (./ingest serve):
-# sign up, log in, submit, poll the status, download the output and check it.
+# sign up, log in, submit, poll the status, download the output and check it, with curl and then
+# with the CLI's job commands (submit | wait | download).
 # With the AWS CLI on PATH it also does the sign-up with `aws cognito-idp`, as the README shows.
 #   scripts/walkthrough.sh [BASE_URL]
 set -euo pipefail
@@ -12,6 +13,8 @@ PASSWORD='Passw0rd!'
 WORK="$(mktemp -d)"
 trap 'rm -rf "$WORK"' EXIT
 cd "$WORK"
+# the token `ingest login` saves stays in the temporary dir, not in the user's config dir
+export INGEST_TOKEN_FILE="$WORK/token" INGEST_ENDPOINT="$BASE"
 
 USER1="walk-$(date +%s%N)@example.com"
 "$ROOT/ingest" signup --endpoint "$BASE" --username "$USER1" --password "$PASSWORD" >/dev/null
@@ -52,3 +55,13 @@ for field in geoLocation localTime conditions temperature pressure humidity; do
 done
 [ "$records" -eq 99 ] || { echo "expected 99 records, got $records" >&2; exit 1; }
 echo "downloaded output with $records weatherData records: walk-through OK"
+
+# the same with the CLI: the job id piped from submit to wait to download
+echo '{"testMessagePayload":"payload123"}' > req.json
+"$ROOT/ingest" submit req.json | "$ROOT/ingest" wait --timeout 30s \
+  | "$ROOT/ingest" download -o cli-output.json
+n=$(grep -o '"humidity"' cli-output.json | wc -l)
+[ "$n" -eq 99 ] || { echo "cli: expected 99 records, got $n" >&2; exit 1; }
+listed=$("$ROOT/ingest" jobs --status complete)
+case "$listed" in *complete*) ;; *) echo "cli: jobs lists no complete job: $listed" >&2; exit 1 ;; esac
+echo "cli: submit | wait | download wrote $n weatherData records: walk-through OK"

@@ -19,8 +19,8 @@ import java.util.function.Predicate;
 
 /**
  * A client of the job API, the same against the local server and a deployed API Gateway stack:
- * submit a job, read its status, list the caller's jobs, download an output, plus raw access for
- * callers that check error answers.
+ * submit a job, read its status, list the caller's jobs, cancel one, download an output, plus raw
+ * access for callers that check error answers.
  *
  * <p>The token (an IdToken) goes as-is in the {@code Authorization} header, as the original
  * system's clients send it; API Gateway's Cognito authorizer and the local server both accept it.
@@ -163,7 +163,9 @@ public final class JobApiClient implements AutoCloseable {
     }
   }
 
-  /** {@link #awaitStatus} until the job is {@code complete} or {@code failed}. */
+  /**
+   * {@link #awaitStatus} until the job is {@code complete}, {@code failed} or {@code cancelled}.
+   */
   public JobStatus awaitTerminal(String jobId, Duration timeout, Duration pollInterval)
       throws IOException, InterruptedException, TimeoutException {
     return awaitStatus(jobId, JobStatus::terminal, timeout, pollInterval);
@@ -204,6 +206,17 @@ public final class JobApiClient implements AutoCloseable {
       page = page.withNext(answer.next());
     }
     throw new IOException("GET /jobs has more than " + maxPages + " pages");
+  }
+
+  /**
+   * {@code DELETE /jobs/{jobId}}: cancels a job that has not started, or asks a running one to
+   * stop; returns the job's status after the request ({@code cancelled}, or {@code processing} with
+   * {@code cancelRequestedAt}). A 404 (unknown or another user's job) and a 409 (the job already
+   * finished) are ApiExceptions.
+   */
+  public JobStatus cancel(String jobId) throws IOException, InterruptedException {
+    String what = "DELETE /jobs/" + jobId;
+    return JobStatus.of(Http.json(ok(what, rawDelete("/jobs/" + encode(jobId))), what));
   }
 
   /** The bytes behind a download link: a plain GET without token, like {@code curl -o}. */
@@ -257,6 +270,11 @@ public final class JobApiClient implements AutoCloseable {
     }
     headers.forEach(request::header);
     return Http.send(http, request.POST(HttpRequest.BodyPublishers.ofByteArray(body)).build());
+  }
+
+  /** A DELETE of {@code path} with this client's token. */
+  public RawResponse rawDelete(String path) throws IOException, InterruptedException {
+    return Http.send(http, authorized(request(path)).DELETE().build());
   }
 
   /** A plain GET of an absolute link, without token. */

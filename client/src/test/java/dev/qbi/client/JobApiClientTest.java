@@ -208,6 +208,51 @@ class JobApiClientTest {
   }
 
   @Test
+  void cancel_sends_delete_with_the_token_and_returns_the_status_after_it() throws Exception {
+    serve(
+        r ->
+            r.method().equals("DELETE")
+                ? Answer.json(200, job("cancelled", ""))
+                : Answer.json(405, "{\"message\":\"Method not allowed\"}"));
+
+    JobStatus status = client.cancel(ID);
+
+    StubServer.Request sent = stub.only();
+    assertThat(sent.method()).isEqualTo("DELETE");
+    assertThat(sent.pathAndQuery()).isEqualTo("/jobs/" + ID);
+    assertThat(sent.header("Authorization")).hasValue(TOKEN);
+    assertThat(status.cancelled()).isTrue();
+    assertThat(status.terminal()).isTrue();
+  }
+
+  @Test
+  void cancel_of_a_running_job_answers_processing_with_the_request_time() throws Exception {
+    serve(
+        r ->
+            Answer.json(200, job("processing", ",\"cancelRequestedAt\":\"2025-01-02T03:04:07Z\"")));
+
+    JobStatus status = client.cancel(ID);
+
+    assertThat(status.status()).isEqualTo(JobStatus.PROCESSING);
+    assertThat(status.terminal()).isFalse();
+    assertThat(status.otherFields().get("cancelRequestedAt").asText())
+        .isEqualTo("2025-01-02T03:04:07Z");
+  }
+
+  @Test
+  void cancel_of_a_finished_job_is_a_409_api_exception() throws Exception {
+    serve(r -> Answer.json(409, "{\"message\":\"Job is already complete\"}"));
+
+    assertThatThrownBy(() -> client.cancel(ID))
+        .isInstanceOfSatisfying(
+            ApiException.class,
+            e -> {
+              assertThat(e.statusCode()).isEqualTo(409);
+              assertThat(e.getMessage()).startsWith("DELETE /jobs/" + ID + " answered HTTP 409");
+            });
+  }
+
+  @Test
   void await_status_treats_404_as_not_yet_and_returns_the_awaited_status() throws Exception {
     AtomicInteger call = new AtomicInteger();
     serve(

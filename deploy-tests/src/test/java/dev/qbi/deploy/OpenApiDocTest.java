@@ -2,7 +2,12 @@ package dev.qbi.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.qbi.runtime.local.IngestionServer;
+import dev.qbi.runtime.local.ServerSettings;
 import java.io.IOException;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,10 +17,12 @@ import java.util.TreeSet;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code docs/openapi.yaml}, the HTTP contract of both runtimes, stays in step with the API Gateway
- * definition ({@code api.yaml}) and with the routes the local server registers.
+ * definition ({@code api.yaml}) and with the routes the local server registers, and is what the
+ * local server serves at {@code /openapi.yaml}.
  */
 class OpenApiDocTest {
   private static final Set<String> METHODS = Set.of("get", "post", "put", "delete", "patch");
@@ -61,6 +68,28 @@ class OpenApiDocTest {
     for (String route :
         new String[] {"\"/submit-job-request\"", "\"/job-status/{jobId}\"", "\"/jobs\""}) {
       assertThat(serverSources).contains(route);
+    }
+  }
+
+  @Test
+  void the_local_server_serves_this_file_at_openapi_yaml(@TempDir Path dataDir) throws Exception {
+    ServerSettings settings =
+        ServerSettings.builder(dataDir).port(0).workers(1).passwordIterations(1_000).build();
+    try (IngestionServer server = IngestionServer.start(settings);
+        HttpClient http = HttpClient.newHttpClient()) {
+      HttpResponse<byte[]> served =
+          http.send(
+              HttpRequest.newBuilder(server.baseUrl().resolve("/openapi.yaml")).build(),
+              HttpResponse.BodyHandlers.ofByteArray());
+      HttpResponse<String> docs =
+          http.send(
+              HttpRequest.newBuilder(server.baseUrl().resolve("/docs")).build(),
+              HttpResponse.BodyHandlers.ofString());
+
+      assertThat(served.statusCode()).isEqualTo(200);
+      assertThat(served.body()).isEqualTo(Files.readAllBytes(Repo.file("docs/openapi.yaml")));
+      assertThat(docs.statusCode()).isEqualTo(200);
+      assertThat(docs.body()).contains("swagger-ui");
     }
   }
 

@@ -1,5 +1,7 @@
 package dev.qbi.bench;
 
+import dev.qbi.runtime.local.cli.DurationConverter;
+import java.time.Duration;
 import picocli.CommandLine;
 
 /**
@@ -17,6 +19,7 @@ public final class BenchMain {
   static int run(String... args) {
     return new CommandLine(new BenchCommand())
         .setCaseInsensitiveEnumValuesAllowed(true)
+        .registerConverter(Duration.class, new DurationConverter())
         .execute(args);
   }
 }

@@ -76,7 +76,7 @@ final class BenchOptions {
       names = "--timeout",
       defaultValue = "${env:INGEST_BENCH_TIMEOUT:-PT5M}",
       description =
-          "Limit of the measured phase (submits, completion, collection), ISO-8601 duration"
+          "Limit of the measured phase (submits, completion, collection), e.g. 5m or PT5M"
               + " (env INGEST_BENCH_TIMEOUT).")
   Duration timeout;
 
@@ -106,7 +106,7 @@ final class BenchOptions {
       throw new CommandLine.ParameterException(cl, "--workers must be between 1 and 1000");
     }
     if (timeout.isNegative() || timeout.isZero() || timeout.compareTo(Duration.ofHours(1)) > 0) {
-      throw new CommandLine.ParameterException(cl, "--timeout must be positive and at most PT1H");
+      throw new CommandLine.ParameterException(cl, "--timeout must be positive and at most 1h");
     }
     for (String option : words(serverOpts)) {
       for (String reserved : RESERVED_SERVE_OPTIONS) {

@@ -1,17 +1,27 @@
 package dev.qbi.runtime.local;
 
 import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
 
-/** What {@code ingest serve} prints once it listens: where it is and what to try next. */
+/**
+ * What {@code ingest serve} prints once it listens: where it is and what to try next, with the
+ * commands pointed at the URL this server is reached at (its {@code --host}/{@code --port}, or
+ * {@code --public-url}).
+ */
 final class Banner {
+  static final String DEFAULT_ENDPOINT = "http://127.0.0.1:8080";
+
   private Banner() {}
 
   static void print(PrintStream out, IngestionServer server) {
     ServerSettings s = server.settings();
-    String url = server.baseUrl().toString();
+    String url = stripSlash(server.baseUrl().toString());
     out.println();
     out.println("queue-based ingestion is running");
     out.println("  API        " + url);
+    out.println("  API docs   " + url + "/docs");
+    out.println("  metrics    " + url + "/metrics");
     out.println("  issuer     " + server.issuer());
     if (server.identityProvider().isPresent()) {
       out.println("  pool id    " + s.poolId());
@@ -21,19 +31,40 @@ final class Banner {
     out.println("  workers    " + s.workers() + " (handler: " + s.jobHandler() + ")");
     out.println();
     if (server.identityProvider().isPresent()) {
-      out.println("Try it (in another terminal):");
-      out.println("  ./ingest signup --username alice@example.com --password 'Passw0rd!'");
-      out.println("  TOKEN=$(./ingest login --username alice@example.com --password 'Passw0rd!')");
-      out.println(
-          "  curl -s -X POST "
-              + url
-              + "/submit-job-request -H 'Content-Type: application/json' \\");
-      out.println(
-          "       -H \"Authorization: $TOKEN\" --data-raw '{\"testMessagePayload\":\"payload123\"}'");
-      out.println("  curl -s " + url + "/job-status/<MessageId> -H \"Authorization: $TOKEN\"");
+      for (String line : hints(url)) {
+        out.println(line);
+      }
       out.println();
     }
     out.println("Stop with Ctrl-C (graceful: in-flight jobs finish or are redelivered).");
     out.flush();
+  }
+
+  /**
+   * The sign-in and job commands to try, against {@code url}: when it is not the commands' default
+   * endpoint, the first hint exports {@code INGEST_ENDPOINT} so that the others reach this server.
+   */
+  static List<String> hints(String url) {
+    List<String> lines = new ArrayList<>();
+    lines.add("Try it (in another terminal):");
+    if (!url.equals(DEFAULT_ENDPOINT)) {
+      lines.add("  export INGEST_ENDPOINT=" + url);
+    }
+    lines.add("  ./ingest signup --username alice@example.com --password 'Passw0rd!'");
+    lines.add("  ./ingest login --username alice@example.com    # asks for the password");
+    lines.add("  echo '{\"testMessagePayload\":\"payload123\"}' > req.json");
+    lines.add("  ./ingest submit req.json | ./ingest wait | ./ingest download -o output.json");
+    lines.add("or with curl:");
+    lines.add("  TOKEN=$(./ingest login --username alice@example.com --password 'Passw0rd!')");
+    lines.add(
+        "  curl -s -X POST " + url + "/submit-job-request -H 'Content-Type: application/json' \\");
+    lines.add(
+        "       -H \"Authorization: $TOKEN\" --data-raw '{\"testMessagePayload\":\"payload123\"}'");
+    lines.add("  curl -s " + url + "/job-status/<MessageId> -H \"Authorization: $TOKEN\"");
+    return lines;
+  }
+
+  private static String stripSlash(String url) {
+    return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
   }
 }

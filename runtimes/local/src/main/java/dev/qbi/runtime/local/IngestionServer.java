@@ -22,11 +22,13 @@ import dev.qbi.core.usecase.SubmitJob;
 import dev.qbi.identity.IdentitySettings;
 import dev.qbi.identity.LocalIdentityProvider;
 import dev.qbi.runtime.local.api.AdminAccess;
+import dev.qbi.runtime.local.api.ApiDocsService;
 import dev.qbi.runtime.local.api.ApiErrors;
 import dev.qbi.runtime.local.api.ApiMetrics;
 import dev.qbi.runtime.local.api.Authenticator;
 import dev.qbi.runtime.local.api.DeadLetterAdminService;
 import dev.qbi.runtime.local.api.DownloadService;
+import dev.qbi.runtime.local.api.HttpMetricsFilter;
 import dev.qbi.runtime.local.api.JobApiService;
 import dev.qbi.runtime.local.api.ObservabilityService;
 import dev.qbi.runtime.local.identity.CognitoService;
@@ -34,18 +36,20 @@ import dev.qbi.runtime.local.worker.RetentionSweeper;
 import dev.qbi.runtime.local.worker.WorkerPool;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
-import io.micrometer.core.instrument.Gauge;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.BindException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URI;
+import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -70,13 +74,15 @@ public final class IngestionServer implements AutoCloseable {
   private final SqliteDeadLetters deadLetters;
   private final WebServer web;
   private final SqliteJobQueue queue;
+  private final ServerMetrics metrics;
   private volatile boolean closed;
 
   private IngestionServer(ServerSettings requested, Clock clock) {
+    // nothing is created on disk before the address is known to be free
     this.settings =
         requested.port() == 0
             ? requested.toBuilder().port(freePort(requested.host())).build()
-            : requested;
+            : requireFreePort(requested);
     Path dataDir = settings.dataDir().toAbsolutePath().normalize();
     createPrivateDirectory(dataDir);
 
@@ -134,13 +140,8 @@ public final class IngestionServer implements AutoCloseable {
             new ProcessJob.RetryPolicy(
                 settings.maxReceiveCount(), settings.retryBaseDelay(), settings.retryMaxDelay()));
 
-    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    Gauge.builder("ingest.queue.depth", queue, SqliteJobQueue::depth)
-        .description("Messages waiting or in flight")
-        .register(registry);
-    Gauge.builder("ingest.dead_letters.depth", deadLetters, SqliteDeadLetters::depth)
-        .description("Dead letters waiting for an operator (redrive or purge)")
-        .register(registry);
+    metrics = new ServerMetrics(queue, deadLetters, clock);
+    PrometheusMeterRegistry registry = metrics.registry();
     retention =
         new RetentionSweeper(
             new SqliteRetention(database),
@@ -169,9 +170,11 @@ public final class IngestionServer implements AutoCloseable {
             new ListJobs(table),
             apiMetrics);
     HttpRouting.Builder routing = HttpRouting.builder();
+    routing.addFilter(new HttpMetricsFilter(registry));
     ApiErrors.register(routing);
     routing.register(api);
     routing.register(new DownloadService(payloads, apiMetrics));
+    routing.register(new ApiDocsService());
     routing.register(
         new ObservabilityService(registry, () -> !closed, queue::depth, deadLetters::depth));
     // one check for every operator action: the Cognito Admin* operations and the /admin routes
@@ -270,6 +273,7 @@ public final class IngestionServer implements AutoCloseable {
     web.stop();
     workers.close();
     retention.close();
+    metrics.close();
     identity.ifPresent(LocalIdentityProvider::close);
     database.close();
     LOG.info("stopped");
@@ -280,6 +284,36 @@ public final class IngestionServer implements AutoCloseable {
       return socket.getLocalPort();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot find a free port on " + host, e);
+    }
+  }
+
+  /**
+   * Fails with one clear line when {@code host:port} cannot be bound (in use, not an address of
+   * this machine), before anything is created; the server binds it again right after.
+   */
+  private static ServerSettings requireFreePort(ServerSettings s) {
+    try (ServerSocket probe = new ServerSocket()) {
+      probe.setReuseAddress(true);
+      probe.bind(new InetSocketAddress(InetAddress.getByName(s.host()), s.port()));
+      return s;
+    } catch (BindException e) {
+      String why =
+          e.getMessage() == null ? "address in use" : e.getMessage().toLowerCase(Locale.ROOT);
+      throw new IllegalStateException(
+          "cannot listen on "
+              + s.host()
+              + ":"
+              + s.port()
+              + ": "
+              + why
+              + (why.contains("in use")
+                  ? " (is another server running? choose another --port)"
+                  : ""));
+    } catch (UnknownHostException e) {
+      throw new IllegalStateException("cannot listen on " + s.host() + ": unknown host");
+    } catch (IOException e) {
+      throw new IllegalStateException(
+          "cannot listen on " + s.host() + ":" + s.port() + ": " + e.getMessage());
     }
   }
 

@@ -10,8 +10,8 @@ final class Logging {
   static void configure(String format) {
     String f = format == null ? "text" : format.toLowerCase(Locale.ROOT);
     if (!f.equals("text") && !f.equals("json")) {
-      throw new picocli.CommandLine.ParameterException(
-          new picocli.CommandLine(new Main()), "--log-format must be text or json, not " + format);
+      // one line and exit 2 (Main's handler of IllegalArgumentException)
+      throw new IllegalArgumentException("--log-format must be text or json, not " + format);
     }
     // read by logback.xml before the first logger is created
     System.setProperty("ingest.log.format", f);

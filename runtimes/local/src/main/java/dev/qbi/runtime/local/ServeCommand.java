@@ -10,7 +10,11 @@ import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code ingest serve}: the whole local stack in this JVM. */
+/**
+ * {@code ingest serve}: the whole local stack in this JVM. Durations take {@code 500ms}, {@code
+ * 30s}, {@code 1h}, {@code 2d} or ISO-8601 ({@code PT1H}): see {@link
+ * dev.qbi.runtime.local.cli.DurationConverter}.
+ */
 @Command(
     name = "serve",
     mixinStandardHelpOptions = true,
@@ -65,14 +69,15 @@ public final class ServeCommand implements Callable<Integer> {
   @Option(
       names = "--link-ttl",
       defaultValue = "${env:INGEST_LINK_TTL:-" + Defaults.LINK_TTL_TEXT + "}",
-      description = "Lifetime of download links, ISO-8601 duration (env INGEST_LINK_TTL).")
+      description =
+          "Lifetime of download links, e.g. 1h, 30m or ISO-8601 PT1H (env INGEST_LINK_TTL).")
   Duration linkTtl;
 
   @Option(
       names = "--visibility-timeout",
       defaultValue = "${env:INGEST_VISIBILITY_TIMEOUT:-" + Defaults.VISIBILITY_TIMEOUT_TEXT + "}",
       description =
-          "Lease on a received message before it is delivered again "
+          "Lease on a received message before it is delivered again, e.g. 30s "
               + "(env INGEST_VISIBILITY_TIMEOUT).")
   Duration visibilityTimeout;
 
@@ -88,7 +93,7 @@ public final class ServeCommand implements Callable<Integer> {
       names = "--retry-delay",
       defaultValue = "${env:INGEST_RETRY_DELAY:-" + Defaults.RETRY_BASE_DELAY_TEXT + "}",
       description =
-          "First retry delay after a failed attempt, doubled per attempt "
+          "First retry delay after a failed attempt, doubled per attempt, e.g. 1s or 500ms "
               + "(env INGEST_RETRY_DELAY).")
   Duration retryDelay;
 

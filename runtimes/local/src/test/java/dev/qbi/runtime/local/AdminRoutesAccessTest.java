@@ -15,6 +15,7 @@ import dev.qbi.runtime.local.api.AdminAccess;
 import dev.qbi.runtime.local.api.AdminAccess.AdminRequest;
 import dev.qbi.runtime.local.api.ApiErrors;
 import dev.qbi.runtime.local.api.DeadLetterAdminService;
+import dev.qbi.runtime.local.cli.Streams;
 import io.helidon.webserver.WebServer;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -91,7 +92,7 @@ class AdminRoutesAccessTest {
   }
 
   private int cli(StringWriter out, StringWriter err, String... args) {
-    return Main.commandLine()
+    return Main.commandLine(Streams.system())
         .setOut(new PrintWriter(out, true))
         .setErr(new PrintWriter(err, true))
         .execute(args);

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.qbi.client.JobApiClient;
 import dev.qbi.client.JobStatus;
+import dev.qbi.runtime.local.cli.Streams;
 import dev.qbi.runtime.local.testing.OutageJobHandler;
 import dev.qbi.runtime.local.testing.RunningServer;
 import java.io.PrintWriter;
@@ -66,7 +67,7 @@ class DeadLetterToolsTest {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
     int exit =
-        Main.commandLine()
+        Main.commandLine(Streams.system())
             .setOut(new PrintWriter(out, true))
             .setErr(new PrintWriter(err, true))
             .execute(all.toArray(String[]::new));
@@ -111,8 +112,7 @@ class DeadLetterToolsTest {
         .contains("status     failed (attempts 3)")
         .contains("3. java.lang.IllegalStateException: " + OutageJobHandler.MESSAGE);
     assertThat(health().path("deadLetterDepth").asLong()).isEqualTo(1);
-    assertThat(running.client.rawGet("/metrics").bodyText())
-        .contains("ingest_dead_letters_depth 1.0");
+    assertThat(running.client.rawGet("/metrics").bodyText()).contains("ingest_dead_letters 1.0");
 
     OutageJobHandler.OUTAGE.set(false);
     Cli redrive = deadLetters("redrive", id);

@@ -17,6 +17,7 @@ import java.util.Base64;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -291,6 +292,23 @@ public final class SqliteJobQueue implements JobQueue {
         s -> {
           try (ResultSet rs = s.prepare("SELECT COUNT(*) FROM queue").executeQuery()) {
             return rs.next() ? rs.getLong(1) : 0L;
+          }
+        });
+  }
+
+  /**
+   * When the oldest message still in the queue (waiting, leased or waiting for a retry) was sent;
+   * empty when the queue is empty. Its age is how far behind the workers are.
+   */
+  public Optional<Instant> oldestSentAt() {
+    return db.read(
+        s -> {
+          try (ResultSet rs = s.prepare("SELECT MIN(sent_at) FROM queue").executeQuery()) {
+            if (!rs.next()) {
+              return Optional.empty();
+            }
+            long nanos = rs.getLong(1);
+            return rs.wasNull() ? Optional.<Instant>empty() : Optional.of(Times.fromNanos(nanos));
           }
         });
   }

@@ -55,6 +55,23 @@ class SqliteJobQueueTest extends JobInboxContract {
   }
 
   @Test
+  void oldest_sent_at_is_that_of_the_oldest_message_still_queued_leased_or_not() throws Exception {
+    assertThat(sqliteQueue.oldestSentAt()).isEmpty();
+    JobMessage first = message("{\"n\":1}");
+    sqliteQueue.send(first);
+    letTimePass(Duration.ofSeconds(5));
+    sqliteQueue.send(message("{\"n\":2}"));
+
+    assertThat(sqliteQueue.oldestSentAt()).hasValue(first.sentAt());
+    Delivery leased = sqliteQueue.receive(1, LONG_LEASE, Duration.ZERO).getFirst();
+    assertThat(leased.message().jobId()).isEqualTo(first.jobId());
+    assertThat(sqliteQueue.oldestSentAt()).hasValue(first.sentAt());
+
+    sqliteQueue.settle(leased, new Decision.Completed("jobs/out.json"));
+    assertThat(sqliteQueue.oldestSentAt()).hasValue(first.sentAt().plusSeconds(5));
+  }
+
+  @Test
   void dead_letter_keeps_body_owner_receive_count_reason_and_time() throws Exception {
     JobMessage sent = message(new Owner("carol"), "{\"poison\":1}");
     sqliteQueue.send(sent);

@@ -2,6 +2,7 @@ package dev.qbi.runtime.local.api;
 
 import dev.qbi.core.api.ApiContract;
 import dev.qbi.core.error.IngestionException;
+import io.helidon.http.HttpException;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
@@ -9,9 +10,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The one place where failures become HTTP responses. Client mistakes get a 4xx with a JSON
- * message; anything else a 500 with a generic message (the details go to the log, never to the
- * client).
+ * The one place where failures become HTTP responses. Client mistakes get a 4xx with a JSON message
+ * (also the server's own: no such route is a 404 {@code {"message": "Endpoint not found"}});
+ * anything else a 500 with a generic message (the details go to the log, never to the client).
  */
 public final class ApiErrors {
   private static final Logger LOG = LoggerFactory.getLogger(ApiErrors.class);
@@ -20,7 +21,18 @@ public final class ApiErrors {
 
   public static void register(HttpRouting.Builder routing) {
     routing.error(IngestionException.class, ApiErrors::handle);
+    routing.error(HttpException.class, ApiErrors::http);
     routing.error(RuntimeException.class, ApiErrors::unexpected);
+  }
+
+  /** The server's own refusals (no route: 404; bad request line or headers: 400) keep status. */
+  static void http(ServerRequest req, ServerResponse res, HttpException e) {
+    int status = e.status().code();
+    if (status >= 500) {
+      unexpected(req, res, e);
+      return;
+    }
+    Json.error(res, status, e.getMessage());
   }
 
   static void handle(ServerRequest req, ServerResponse res, IngestionException e) {

@@ -2,6 +2,10 @@ package dev.qbi.runtime.local.identity;
 
 import dev.qbi.client.CognitoClient;
 import dev.qbi.client.CognitoException;
+import dev.qbi.runtime.local.cli.Failures;
+import dev.qbi.runtime.local.cli.Streams;
+import dev.qbi.runtime.local.cli.UsesStreams;
+import java.io.Console;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
@@ -11,12 +15,15 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
- * What {@code signup} and {@code login} share: the user's credentials, where the user pool is, and
- * how failures are reported (exit 1 with one line on stderr; 2 for a missing option).
+ * What {@code signup} and {@code login} share: the user's credentials (the password is prompted for
+ * when it is not given and a terminal is attached), where the user pool is, and how failures are
+ * reported (exit 1 with one line on stderr; 2 for a missing option).
  */
-abstract class UserPoolCommand implements Callable<Integer> {
+abstract class UserPoolCommand implements Callable<Integer>, UsesStreams {
 
   @Spec CommandSpec spec;
+
+  Streams io = Streams.system();
 
   @Option(
       names = "--username",
@@ -28,7 +35,8 @@ abstract class UserPoolCommand implements Callable<Integer> {
       names = "--password",
       defaultValue = "${env:INGEST_PASSWORD}",
       description =
-          "Password: 8+ characters with upper, lower, digit and symbol (env INGEST_PASSWORD).")
+          "Password: 8+ characters with upper, lower, digit and symbol (env INGEST_PASSWORD);"
+              + " asked for when left out and a terminal is attached.")
   String password;
 
   @Option(
@@ -54,9 +62,16 @@ abstract class UserPoolCommand implements Callable<Integer> {
       throws IOException, InterruptedException;
 
   @Override
+  public void streams(Streams streams) {
+    this.io = streams;
+  }
+
+  @Override
   public final Integer call() throws InterruptedException {
     require(username, "--username (or INGEST_USERNAME)");
-    require(password, "--password (or INGEST_PASSWORD)");
+    if (password == null || password.isEmpty()) {
+      password = promptForPassword();
+    }
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     String name = spec.name();
@@ -65,12 +80,30 @@ abstract class UserPoolCommand implements Callable<Integer> {
       out.flush();
       return code;
     } catch (CognitoException e) {
-      err.printf("%s failed: %s: %s%n", name, e.errorType(), e.errorMessage());
+      err.printf("ingest %s: %s: %s%n", name, e.errorType(), e.errorMessage());
       return 1;
-    } catch (IOException | IllegalArgumentException e) {
-      err.printf("%s failed: cannot talk to %s: %s%n", name, endpoint, e.getMessage());
+    } catch (IOException e) {
+      err.printf("ingest %s: %s%n", name, Failures.unreachable(e, endpoint));
       return 1;
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(
+          spec.commandLine(), "--endpoint must be an http(s) URL, not '" + endpoint + "'");
     }
+  }
+
+  /** Reads the password from the terminal, without echo; a clear error when there is none. */
+  private String promptForPassword() {
+    Console console = io.interactive() ? System.console() : null;
+    if (console == null) {
+      throw new ParameterException(
+          spec.commandLine(),
+          "Missing --password (or INGEST_PASSWORD); there is no terminal to ask for it on");
+    }
+    char[] typed = console.readPassword("Password for %s: ", username);
+    if (typed == null || typed.length == 0) {
+      throw new ParameterException(spec.commandLine(), "No password given");
+    }
+    return new String(typed);
   }
 
   private void require(String value, String what) {
