@@ -249,7 +249,9 @@ class CognitoServiceTest {
 
     CognitoIdentityProviderException locked =
         catchCognito(() -> login("frank", PASSWORD), NotAuthorizedException.class);
-    assertThat(locked.awsErrorDetails().errorMessage()).isEqualTo("Password attempts exceeded");
+    // in the words of a wrong password: a lock does not reveal that the user exists
+    assertThat(locked.awsErrorDetails().errorMessage())
+        .isEqualTo("Incorrect username or password.");
 
     clock.advance(Duration.ofSeconds(1));
     assertThat(login("frank", PASSWORD).idToken()).isNotBlank();
