@@ -2,7 +2,11 @@ package dev.qbi.runtime.local;
 
 import java.io.PrintStream;
 
-/** What {@code ingest serve} prints once it listens: where it is and what to try next. */
+/**
+ * What {@code ingest serve} prints once it listens: where it is, the {@code
+ * AWS_SHARED_CREDENTIALS_FILE=<data-dir>/admin-credentials} line for operator actions, and what to
+ * try next.
+ */
 final class Banner {
   private Banner() {}
 
@@ -20,10 +24,23 @@ final class Banner {
     out.println("  data dir   " + s.dataDir().toAbsolutePath().normalize());
     out.println("  workers    " + s.workers() + " (handler: " + s.jobHandler() + ")");
     out.println();
+    String credentials = "AWS_SHARED_CREDENTIALS_FILE=" + server.adminCredentialsFile();
+    out.println("Admin credentials (AWS SigV4 key pair for the Admin* actions and /admin routes):");
+    out.println("  " + credentials);
+    out.println("  (the AWS CLI and SDKs sign with it when this variable is set; so does");
+    out.println("  ./ingest signup)");
+    out.println();
     if (server.identityProvider().isPresent()) {
       out.println("Try it (in another terminal):");
-      out.println("  ./ingest signup --username alice@example.com --password 'Passw0rd!'");
-      out.println("  TOKEN=$(./ingest login --username alice@example.com --password 'Passw0rd!')");
+      out.println("  export " + credentials);
+      out.println(
+          "  ./ingest signup --endpoint "
+              + url
+              + " --username alice@example.com --password 'Passw0rd!'");
+      out.println(
+          "  TOKEN=$(./ingest login --endpoint "
+              + url
+              + " --username alice@example.com --password 'Passw0rd!')");
       out.println(
           "  curl -s -X POST "
               + url

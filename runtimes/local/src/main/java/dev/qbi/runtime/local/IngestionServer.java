@@ -16,8 +16,11 @@ import dev.qbi.core.usecase.JobStatusQuery;
 import dev.qbi.core.usecase.ListJobs;
 import dev.qbi.core.usecase.ProcessJob;
 import dev.qbi.core.usecase.SubmitJob;
+import dev.qbi.identity.ActiveUserVerifier;
 import dev.qbi.identity.IdentitySettings;
 import dev.qbi.identity.LocalIdentityProvider;
+import dev.qbi.runtime.local.api.AdminAccess;
+import dev.qbi.runtime.local.api.AdminCredentials;
 import dev.qbi.runtime.local.api.ApiErrors;
 import dev.qbi.runtime.local.api.ApiMetrics;
 import dev.qbi.runtime.local.api.Authenticator;
@@ -57,6 +60,8 @@ public final class IngestionServer implements AutoCloseable {
   private final WorkerPool workers;
   private final WebServer web;
   private final SqliteJobQueue queue;
+  private final AdminAccess adminAccess;
+  private final Path adminCredentialsFile;
   private volatile boolean closed;
 
   private IngestionServer(ServerSettings requested, Clock clock) {
@@ -74,6 +79,8 @@ public final class IngestionServer implements AutoCloseable {
 
     UrlSigner signer =
         new UrlSigner(Secrets.loadOrCreate(dataDir.resolve("keys/url-signing.key"), 32), clock);
+    adminCredentialsFile = dataDir.resolve(AdminCredentials.FILE);
+    adminAccess = AdminAccess.sigV4(AdminCredentials.loadOrCreate(dataDir), clock);
     FilePayloadStore payloads =
         new FilePayloadStore(
             dataDir.resolve("payloads"), settings.baseUrl(), signer, settings.syncOutputs());
@@ -101,14 +108,17 @@ public final class IngestionServer implements AutoCloseable {
                   settings.passwordIterations()),
               clock);
       identity = Optional.of(idp);
+      // the pool is in this process: a deleted or disabled user's tokens stop working at once
       verifier =
-          JwtTokenVerifier.builder()
-              .issuer(idp.issuer())
-              .clientId(settings.clientId())
-              .jwkSource(idp.jwkSource())
-              .clock(clock)
-              .cacheTtl(settings.tokenCacheTtl())
-              .build();
+          new ActiveUserVerifier(
+              JwtTokenVerifier.builder()
+                  .issuer(idp.issuer())
+                  .clientId(settings.clientId())
+                  .jwkSource(idp.jwkSource())
+                  .clock(clock)
+                  .cacheTtl(settings.tokenCacheTtl())
+                  .build(),
+              idp);
     }
 
     JobHandler handler = JobHandlers.named(settings.jobHandler());
@@ -147,7 +157,7 @@ public final class IngestionServer implements AutoCloseable {
     routing.register(api);
     routing.register(new DownloadService(payloads, apiMetrics));
     routing.register(new ObservabilityService(registry, () -> !closed, queue::depth));
-    identity.ifPresent(idp -> routing.register(CognitoService.create(idp)));
+    identity.ifPresent(idp -> routing.register(CognitoService.create(idp, adminAccess)));
 
     web =
         WebServer.builder()
@@ -202,6 +212,19 @@ public final class IngestionServer implements AutoCloseable {
 
   public Optional<LocalIdentityProvider> identityProvider() {
     return identity;
+  }
+
+  /**
+   * The one check of operator authority (the Cognito {@code Admin*} actions, the {@code /admin}
+   * routes): an AWS SigV4 signature with the key pair of {@link #adminCredentialsFile}.
+   */
+  public AdminAccess adminAccess() {
+    return adminAccess;
+  }
+
+  /** {@code <data-dir>/admin-credentials}: the operator's key pair (AWS shared-credentials INI). */
+  public Path adminCredentialsFile() {
+    return adminCredentialsFile;
   }
 
   /** The database (for operator tools and tests). */

@@ -53,6 +53,15 @@ abstract class UserPoolCommand implements Callable<Integer> {
   abstract int run(CognitoClient client, PrintWriter out, PrintWriter err)
       throws IOException, InterruptedException;
 
+  /**
+   * The client the command talks through: unsigned by default.
+   *
+   * @throws CredentialsException when the credentials it needs cannot be read
+   */
+  CognitoClient open() {
+    return new CognitoClient(endpoint);
+  }
+
   @Override
   public final Integer call() throws InterruptedException {
     require(username, "--username (or INGEST_USERNAME)");
@@ -60,7 +69,14 @@ abstract class UserPoolCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     String name = spec.name();
-    try (CognitoClient client = new CognitoClient(endpoint)) {
+    CognitoClient opened;
+    try {
+      opened = open();
+    } catch (CredentialsException e) {
+      err.printf("%s failed: %s%n", name, e.getMessage());
+      return 1;
+    }
+    try (CognitoClient client = opened) {
       int code = run(client, out, err);
       out.flush();
       return code;
@@ -70,6 +86,15 @@ abstract class UserPoolCommand implements Callable<Integer> {
     } catch (IOException | IllegalArgumentException e) {
       err.printf("%s failed: cannot talk to %s: %s%n", name, endpoint, e.getMessage());
       return 1;
+    }
+  }
+
+  /** The credentials a command needs cannot be read (the message says which and why). */
+  static final class CredentialsException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    CredentialsException(String message) {
+      super(message);
     }
   }
 
