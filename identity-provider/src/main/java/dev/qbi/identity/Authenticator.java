@@ -28,7 +28,7 @@ final class Authenticator {
   private final IdentitySettings settings;
   private final Clock clock;
   private final IdentityStore store;
-  private final HashingPool hasher;
+  private final HashingPool hashing;
   private final Lockout lockout;
   private final TokenIssuer tokens;
 
@@ -36,13 +36,13 @@ final class Authenticator {
       IdentitySettings settings,
       Clock clock,
       IdentityStore store,
-      HashingPool hasher,
+      HashingPool hashing,
       Lockout lockout,
       TokenIssuer tokens) {
     this.settings = settings;
     this.clock = clock;
     this.store = store;
-    this.hasher = hasher;
+    this.hashing = hashing;
     this.lockout = lockout;
     this.tokens = tokens;
   }
@@ -71,6 +71,13 @@ final class Authenticator {
     if (password == null || password.isEmpty()) {
       throw CognitoException.invalidParameter("Missing required parameter PASSWORD");
     }
+    try (HashingPool.Place hasher = hashing.admit()) {
+      return passwordAuth(clientId, username, password, hasher);
+    }
+  }
+
+  private AuthenticationResult passwordAuth(
+      String clientId, String username, String password, HashingPool.Place hasher) {
     Instant now = clock.instant();
     Optional<User> found = store.findByUsername(username);
     if (found.isEmpty()) {

@@ -62,6 +62,7 @@ public final class LocalIdentityProvider implements AutoCloseable {
       Clock clock,
       ConfirmationCodeSink codeSink,
       IdentityStore store,
+      ActiveUsers activeUsers,
       RSAKey signingKey) {
     this.settings = settings;
     this.clock = clock;
@@ -76,7 +77,7 @@ public final class LocalIdentityProvider implements AutoCloseable {
     Lockout lockout = new Lockout(settings);
     this.signUps = new SignUps(settings, clock, codeSink, store, hashing, lockout, random);
     this.authenticator = new Authenticator(settings, clock, store, hashing, lockout, tokens);
-    this.activeUsers = new ActiveUsers(store, ACTIVE_USER_CACHE);
+    this.activeUsers = activeUsers;
   }
 
   /** Opens (creating if needed) the pool in {@code dataDir}; codes are written to the log. */
@@ -93,9 +94,12 @@ public final class LocalIdentityProvider implements AutoCloseable {
     Objects.requireNonNull(codeSink, "codeSink");
     RSAKey key = SigningKey.loadOrCreate(dataDir);
     IdentityStore store = IdentityStore.open(dataDir.resolve(DATABASE_FILE));
+    ActiveUsers activeUsers = null;
     try {
       store.purgeRefreshTokens(clock.instant());
-      LocalIdentityProvider idp = new LocalIdentityProvider(settings, clock, codeSink, store, key);
+      activeUsers = ActiveUsers.open(dataDir.resolve(DATABASE_FILE), ACTIVE_USER_CACHE);
+      LocalIdentityProvider idp =
+          new LocalIdentityProvider(settings, clock, codeSink, store, activeUsers, key);
       LOG.info(
           "Local identity provider ready: pool {}, client {}, issuer {}, key {}",
           settings.poolId(),
@@ -104,6 +108,9 @@ public final class LocalIdentityProvider implements AutoCloseable {
           key.getKeyID());
       return idp;
     } catch (RuntimeException e) {
+      if (activeUsers != null) {
+        activeUsers.close();
+      }
       store.close();
       throw e;
     }
@@ -227,6 +234,7 @@ public final class LocalIdentityProvider implements AutoCloseable {
   @Override
   public void close() {
     hashing.close();
+    activeUsers.close();
     store.close();
   }
 }

@@ -33,7 +33,7 @@ final class SignUps {
   private final Clock clock;
   private final ConfirmationCodeSink codeSink;
   private final IdentityStore store;
-  private final HashingPool hasher;
+  private final HashingPool hashing;
   private final Lockout lockout;
   private final SecureRandom random;
 
@@ -42,14 +42,14 @@ final class SignUps {
       Clock clock,
       ConfirmationCodeSink codeSink,
       IdentityStore store,
-      HashingPool hasher,
+      HashingPool hashing,
       Lockout lockout,
       SecureRandom random) {
     this.settings = settings;
     this.clock = clock;
     this.codeSink = codeSink;
     this.store = store;
-    this.hasher = hasher;
+    this.hashing = hashing;
     this.lockout = lockout;
     this.random = random;
   }
@@ -67,6 +67,13 @@ final class SignUps {
     if (attrs.containsKey("email")) {
       attrs.put("email_verified", "false");
     }
+    // the place is kept to the end, so a sign-up flood's database writes are bounded too
+    try (HashingPool.Place hasher = hashing.admit()) {
+      return insert(username, hasher.hash(password), attrs);
+    }
+  }
+
+  private SignUpResult insert(String username, String passwordHash, Map<String, String> attrs) {
     String sub = UUID.randomUUID().toString();
     String code = String.format("%06d", random.nextInt(1_000_000));
     Instant now = clock.instant();
@@ -75,7 +82,7 @@ final class SignUps {
             username,
             sub,
             attrs,
-            hasher.hash(password),
+            passwordHash,
             false,
             codeHash(sub, code),
             now.plus(CODE_VALIDITY),

@@ -18,25 +18,47 @@ class HashingPoolTest {
 
   @Test
   void hashes_and_checks_passwords_on_its_threads() {
-    try (HashingPool pool = new HashingPool(new PasswordHasher(1_000, new SecureRandom()), 1, 1)) {
-      String stored = pool.hash("Correct-Horse-9");
+    try (HashingPool pool = new HashingPool(new PasswordHasher(1_000, new SecureRandom()), 1, 0);
+        HashingPool.Place place = pool.admit()) {
+      String stored = place.hash("Correct-Horse-9");
 
-      assertThat(pool.matches("Correct-Horse-9", stored)).isTrue();
-      assertThat(pool.matches("Correct-Horse-8", stored)).isFalse();
-      pool.matchAgainstDummy("anything");
+      assertThat(place.matches("Correct-Horse-9", stored)).isTrue();
+      assertThat(place.matches("Correct-Horse-8", stored)).isFalse();
+      place.matchAgainstDummy("anything");
       assertThat(pool.derivations()).isEqualTo(4);
     }
   }
 
   @Test
+  void places_are_counted_and_given_back_once() {
+    try (HashingPool pool = new HashingPool(new PasswordHasher(1_000, new SecureRandom()), 1, 1)) {
+      HashingPool.Place first = pool.admit();
+      HashingPool.Place second = pool.admit();
+      assertThatThrownBy(pool::admit)
+          .isInstanceOfSatisfying(
+              CognitoException.class,
+              e -> {
+                assertThat(e.type()).isEqualTo(CognitoException.TOO_MANY_REQUESTS);
+                assertThat(e.getMessage()).isEqualTo("Rate exceeded");
+              });
+      first.close();
+      first.close(); // no second place from closing twice
+      HashingPool.Place third = pool.admit();
+      assertThatThrownBy(pool::admit).isInstanceOf(CognitoException.class);
+      second.close();
+      third.close();
+      assertThat(pool.refusals()).isEqualTo(2);
+    }
+  }
+
+  @Test
   void a_saturated_pool_refuses_at_once_with_too_many_requests() throws Exception {
-    // one thread, one waiting slot; slow hashes keep both busy
+    // one thread, one waiting place; slow hashes keep both busy
     PasswordHasher slow = new PasswordHasher(600_000, new SecureRandom());
     String stored = slow.hash("Correct-Horse-9");
-    try (HashingPool pool = new HashingPool(slow, 1, 1)) {
-      long before = pool.derivations();
+    try (HashingPool pool = new HashingPool(slow, 1, 1);
+        ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
       int callers = 16;
-      ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
       CountDownLatch go = new CountDownLatch(1);
       AtomicInteger refused = new AtomicInteger();
       List<Future<Long>> refusalNanos = new ArrayList<>();
@@ -46,12 +68,11 @@ class HashingPoolTest {
                 () -> {
                   go.await();
                   long t0 = System.nanoTime();
-                  try {
-                    pool.matches("Wrong-Password-1", stored);
+                  try (HashingPool.Place place = pool.admit()) {
+                    place.matches("Wrong-Password-1", stored);
                     return -1L;
                   } catch (CognitoException e) {
                     assertThat(e.type()).isEqualTo(CognitoException.TOO_MANY_REQUESTS);
-                    assertThat(e.getMessage()).isEqualTo("Rate exceeded");
                     refused.incrementAndGet();
                     return System.nanoTime() - t0;
                   }
@@ -62,12 +83,11 @@ class HashingPoolTest {
       for (Future<Long> f : refusalNanos) {
         slowestRefusal = Math.max(slowestRefusal, f.get(60, TimeUnit.SECONDS));
       }
-      threads.close();
 
       // at most one running and one waiting got through; the rest were refused
       assertThat(refused.get()).isGreaterThanOrEqualTo(callers - 2);
       assertThat(pool.refusals()).isEqualTo(refused.get());
-      assertThat(pool.derivations() - before).isEqualTo(callers - refused.get());
+      assertThat(pool.derivations()).isEqualTo(callers - refused.get());
       // refusals do not wait for a hash (one takes hundreds of milliseconds here)
       assertThat(slowestRefusal).isLessThan(TimeUnit.MILLISECONDS.toNanos(100));
     }
