@@ -159,6 +159,18 @@ class AdminAuthorityTest {
   }
 
   @Test
+  void serve_prints_the_line_that_points_the_aws_tools_at_the_key_pair() {
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    Banner.print(new java.io.PrintStream(bytes, true, StandardCharsets.UTF_8), running.server);
+
+    String printed = bytes.toString(StandardCharsets.UTF_8);
+    Path file = dataDir.resolve(AdminCredentials.FILE).toAbsolutePath().normalize();
+    assertThat(printed.lines().map(String::strip))
+        .contains(
+            "AWS_SHARED_CREDENTIALS_FILE=" + file, "export AWS_SHARED_CREDENTIALS_FILE=" + file);
+  }
+
+  @Test
   void through_a_local_proxy_an_unsigned_admin_call_is_refused() throws Exception {
     signUp("ann@example.com");
 
