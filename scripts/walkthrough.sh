@@ -3,10 +3,17 @@
 # sign up, log in, submit, poll the status, download the output and check it, with curl and then
 # with the CLI's job commands (submit | wait | download).
 # With the AWS CLI on PATH it also does the sign-up with `aws cognito-idp`, as the README shows.
-#   scripts/walkthrough.sh [BASE_URL]
+# AdminConfirmSignUp is signed with the server's admin key pair, <data-dir>/admin-credentials:
+# give the server's data dir in INGEST_DATA_DIR (default ./data, as `./ingest serve`).
+#   INGEST_DATA_DIR=DATA_DIR scripts/walkthrough.sh [BASE_URL]
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 BASE="${1:-http://127.0.0.1:8080}"
+DATA_DIR="$(cd "${INGEST_DATA_DIR:-data}" && pwd)" || {
+  echo "walkthrough: no data dir ${INGEST_DATA_DIR:-./data}: set INGEST_DATA_DIR to the server's" >&2
+  exit 1
+}
+CREDENTIALS="$DATA_DIR/admin-credentials"
 CLIENT_ID="${INGEST_CLIENT_ID:-ingestion-local-client}"
 POOL_ID="${INGEST_POOL_ID:-local_ingestion}"
 PASSWORD='Passw0rd!'
@@ -17,11 +24,14 @@ cd "$WORK"
 export INGEST_TOKEN_FILE="$WORK/token" INGEST_ENDPOINT="$BASE"
 
 USER1="walk-$(date +%s%N)@example.com"
-"$ROOT/ingest" signup --endpoint "$BASE" --username "$USER1" --password "$PASSWORD" >/dev/null
+"$ROOT/ingest" signup --endpoint "$BASE" --admin-credentials "$CREDENTIALS" \
+    --username "$USER1" --password "$PASSWORD" >/dev/null
 TOKEN=$("$ROOT/ingest" login --endpoint "$BASE" --username "$USER1" --password "$PASSWORD")
 
 if command -v aws >/dev/null 2>&1; then
-  export AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local AWS_DEFAULT_REGION=us-east-1
+  # keys in the environment would win over the file: the CLI must sign with the server's
+  unset AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN AWS_PROFILE
+  export AWS_SHARED_CREDENTIALS_FILE="$CREDENTIALS" AWS_DEFAULT_REGION=us-east-1
   EP="--endpoint-url=$BASE"
   USER2="cli-$(date +%s%N)@example.com"
   aws cognito-idp sign-up $EP --client-id "$CLIENT_ID" --username "$USER2" \

@@ -6,16 +6,22 @@ import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * A client of the Cognito user-pool JSON protocol ({@code X-Amz-Target:
  * AWSCognitoIdentityProviderService.<Action>}): works against the local server's identity provider
- * and, for the unauthenticated actions (SignUp, ConfirmSignUp, InitiateAuth), against real Cognito
- * ({@code https://cognito-idp.REGION.amazonaws.com/}). The admin actions are unsigned: the local
- * identity provider accepts them from loopback only, real Cognito not at all.
+ * and real Cognito ({@code https://cognito-idp.REGION.amazonaws.com/}). The admin actions
+ * (AdminConfirmSignUp, AdminDeleteUser, ...) need AWS credentials: a client made with {@link
+ * AwsCredentials} signs every call with AWS Signature Version 4 (service {@code cognito-idp}, the
+ * endpoint's region, or {@code us-east-1} for another host such as the local server, which takes
+ * the key pair it wrote to {@code <data-dir>/admin-credentials}). Without credentials calls go
+ * unsigned, which is all SignUp, ConfirmSignUp and InitiateAuth need.
  *
  * <p>Every call throws {@link CognitoException} for an error answer of the protocol, {@link
  * ApiException} for another non-2xx answer, another {@link java.io.IOException} when the endpoint
@@ -28,21 +34,37 @@ public final class CognitoClient implements AutoCloseable {
   /** The protocol's content type. */
   public static final String AMZ_JSON = "application/x-amz-json-1.1";
 
+  /** The service name requests are signed for. */
+  public static final String SIGNING_SERVICE = "cognito-idp";
+
+  private static final Pattern AWS_HOST =
+      Pattern.compile("cognito-idp(?:-fips)?\\.([a-z0-9-]+)\\.amazonaws\\.com");
+
   private final URI endpoint;
   private final HttpClient http;
   private final boolean ownsHttp;
+  private final Optional<SigV4Signer> signer;
 
-  /** A client of the user pool at {@code endpoint}, with its own HTTP connections. */
+  /** A client of the user pool at {@code endpoint}, with its own HTTP connections, unsigned. */
   public CognitoClient(String endpoint) {
-    this(endpoint, Http.defaultClient(), true);
+    this(endpoint, Http.defaultClient(), true, null);
+  }
+
+  /**
+   * A client of the user pool at {@code endpoint}, with its own HTTP connections, signing every
+   * call with {@code credentials} (needed for the admin actions).
+   */
+  public CognitoClient(String endpoint, AwsCredentials credentials) {
+    this(endpoint, Http.defaultClient(), true, Objects.requireNonNull(credentials, "credentials"));
   }
 
   /** A client of the user pool at {@code endpoint} over {@code http}, which it does not close. */
   public CognitoClient(String endpoint, HttpClient http) {
-    this(endpoint, http, false);
+    this(endpoint, http, false, null);
   }
 
-  private CognitoClient(String endpoint, HttpClient http, boolean ownsHttp) {
+  private CognitoClient(
+      String endpoint, HttpClient http, boolean ownsHttp, AwsCredentials credentials) {
     URI uri = URI.create(endpoint.endsWith("/") ? endpoint : endpoint + "/");
     if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme())) {
       throw new IllegalArgumentException("endpoint must be an http(s) URL: " + endpoint);
@@ -50,6 +72,17 @@ public final class CognitoClient implements AutoCloseable {
     this.endpoint = uri;
     this.http = Objects.requireNonNull(http, "http");
     this.ownsHttp = ownsHttp;
+    this.signer =
+        Optional.ofNullable(credentials)
+            .map(c -> new SigV4Signer(c, signingRegion(uri), SIGNING_SERVICE));
+  }
+
+  /**
+   * The region of a Cognito endpoint ({@code cognito-idp.REGION.amazonaws.com}), else us-east-1.
+   */
+  static String signingRegion(URI endpoint) {
+    Matcher m = AWS_HOST.matcher(endpoint.getHost() == null ? "" : endpoint.getHost());
+    return m.matches() ? m.group(1) : "us-east-1";
   }
 
   /** The endpoint the actions are posted to (with a trailing slash). */
@@ -100,13 +133,13 @@ public final class CognitoClient implements AutoCloseable {
             .put("ConfirmationCode", confirmationCode));
   }
 
-  /** {@code AdminConfirmSignUp}: confirms a user without a code (local pool: loopback only). */
+  /** {@code AdminConfirmSignUp}: confirms a user without a code (needs credentials). */
   public void adminConfirmSignUp(String userPoolId, String username)
       throws IOException, InterruptedException {
     call("AdminConfirmSignUp", body().put("UserPoolId", userPoolId).put("Username", username));
   }
 
-  /** {@code AdminDeleteUser}: removes a user (local pool: loopback only). */
+  /** {@code AdminDeleteUser}: removes a user (needs credentials). */
   public void adminDeleteUser(String userPoolId, String username)
       throws IOException, InterruptedException {
     call("AdminDeleteUser", body().put("UserPoolId", userPoolId).put("Username", username));
@@ -189,14 +222,17 @@ public final class CognitoClient implements AutoCloseable {
    * empty body): the way to any action this class has no method for.
    */
   public JsonNode call(String action, JsonNode body) throws IOException, InterruptedException {
-    HttpRequest request =
+    byte[] bytes = Http.JSON.writeValueAsBytes(body);
+    Map<String, String> headers = new LinkedHashMap<>();
+    headers.put("Content-Type", AMZ_JSON);
+    headers.put("X-Amz-Target", TARGET_PREFIX + action);
+    signer.ifPresent(s -> headers.putAll(s.sign("POST", endpoint, Map.copyOf(headers), bytes)));
+    HttpRequest.Builder builder =
         HttpRequest.newBuilder(endpoint)
             .timeout(Http.DEFAULT_REQUEST_TIMEOUT)
-            .header("Content-Type", AMZ_JSON)
-            .header("X-Amz-Target", TARGET_PREFIX + action)
-            .POST(HttpRequest.BodyPublishers.ofByteArray(Http.JSON.writeValueAsBytes(body)))
-            .build();
-    RawResponse response = Http.send(http, request);
+            .POST(HttpRequest.BodyPublishers.ofByteArray(bytes));
+    headers.forEach(builder::header);
+    RawResponse response = Http.send(http, builder.build());
     if (response.successful()) {
       return Http.json(response, endpoint + " (" + action + ")");
     }

@@ -205,4 +205,42 @@ class CognitoClientTest {
           .isEqualTo("https://cognito-idp.eu-west-1.amazonaws.com/");
     }
   }
+
+  @Test
+  void with_credentials_every_call_is_signed_for_cognito_idp() throws Exception {
+    stub = StubServer.start(r -> Answer.json(200, "{}"));
+    cognito =
+        new CognitoClient(stub.base().toString(), new AwsCredentials("AKIDLOCAL", "secret-1"));
+
+    cognito.adminConfirmSignUp("pool-1", "ann");
+
+    StubServer.Request sent = stub.only();
+    assertThat(sent.header("Authorization").orElseThrow())
+        .matches(
+            "AWS4-HMAC-SHA256 Credential=AKIDLOCAL/\\d{8}/us-east-1/cognito-idp/aws4_request,"
+                + " SignedHeaders=content-type;host;x-amz-date;x-amz-target,"
+                + " Signature=[0-9a-f]{64}");
+    assertThat(sent.header("X-Amz-Date").orElseThrow()).matches("\\d{8}T\\d{6}Z");
+    assertThat(sent.header("X-Amz-Target"))
+        .hasValue("AWSCognitoIdentityProviderService.AdminConfirmSignUp");
+  }
+
+  @Test
+  void without_credentials_nothing_is_signed() throws Exception {
+    serve(r -> Answer.json(200, "{}"));
+
+    cognito.adminDeleteUser("pool-1", "ann");
+
+    assertThat(stub.only().header("Authorization")).isEmpty();
+  }
+
+  @Test
+  void the_signing_region_is_the_endpoints_own_on_aws() {
+    assertThat(
+            CognitoClient.signingRegion(
+                java.net.URI.create("https://cognito-idp.eu-west-1.amazonaws.com/")))
+        .isEqualTo("eu-west-1");
+    assertThat(CognitoClient.signingRegion(java.net.URI.create("http://127.0.0.1:8080/")))
+        .isEqualTo("us-east-1");
+  }
 }

@@ -17,8 +17,11 @@ import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.ProfileCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.profiles.ProfileFile;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
 import software.amazon.awssdk.services.cognitoidentityprovider.CognitoIdentityProviderClient;
@@ -44,6 +47,12 @@ public final class E2eTarget implements AutoCloseable {
   public static final String COGNITO_STACK_NAME = "COGNITO_STACK_NAME";
   public static final String STACK_OUTPUTS_FILE = "E2E_STACK_OUTPUTS_FILE";
   public static final String FAILURE_TIMEOUT_SECONDS = "E2E_FAILURE_TIMEOUT_SECONDS";
+
+  /**
+   * For a loopback (local identity provider) target: the server's admin key pair, {@code
+   * <data-dir>/admin-credentials}, which its admin actions must be signed with.
+   */
+  public static final String ADMIN_CREDENTIALS_FILE = "AWS_SHARED_CREDENTIALS_FILE";
 
   /** Output keys defined by template.yaml and cognito.yaml. */
   static final String API_ENDPOINT_OUTPUT = "JobRequestApiEndpoint";
@@ -114,13 +123,16 @@ public final class E2eTarget implements AutoCloseable {
       return local();
     }
     Optional<String> failureTimeout = nonBlank(settings.apply(FAILURE_TIMEOUT_SECONDS));
+    Optional<Path> adminCredentials =
+        nonBlank(settings.apply(ADMIN_CREDENTIALS_FILE)).map(Path::of);
     Optional<String> file = nonBlank(settings.apply(STACK_OUTPUTS_FILE));
     if (file.isPresent()) {
       return deployed(
           new RecordedStackOutputs(Path.of(file.get())),
           stack.get(),
           cognitoStack.get(),
-          failureTimeout);
+          failureTimeout,
+          adminCredentials);
     }
     CloudFormationClient cloudFormation =
         CloudFormationClient.builder().httpClient(UrlConnectionHttpClient.create()).build();
@@ -130,7 +142,8 @@ public final class E2eTarget implements AutoCloseable {
               new CloudFormationStackOutputs(cloudFormation),
               stack.get(),
               cognitoStack.get(),
-              failureTimeout);
+              failureTimeout,
+              adminCredentials);
       target.owned.add(cloudFormation);
       return target;
     } catch (RuntimeException e) {
@@ -148,7 +161,7 @@ public final class E2eTarget implements AutoCloseable {
               Mode.LOCAL,
               false,
               runtime.baseUrl(),
-              localCognito(runtime.baseUrl()),
+              localCognito(runtime.baseUrl(), Optional.of(runtime.adminCredentialsFile())),
               runtime.userPoolId(),
               runtime.clientId(),
               Duration.ofSeconds(20));
@@ -166,18 +179,20 @@ public final class E2eTarget implements AutoCloseable {
    * the pool and client from the Cognito stack's {@code UserPool} / {@code UserPoolClient}. The
    * Cognito stack's {@code CognitoIssuer} tells where the pool lives: a Cognito issuer on AWS (the
    * SDK's regional endpoint, default credentials), or a loopback issuer of the local identity
-   * provider (endpoint override, dummy credentials). Anything else is refused.
+   * provider (endpoint override; its admin key pair from {@code AWS_SHARED_CREDENTIALS_FILE}, else
+   * dummy credentials, which its admin actions refuse). Anything else is refused.
    */
   public static E2eTarget deployed(
       StackOutputs outputs, String stackName, String cognitoStackName) {
-    return deployed(outputs, stackName, cognitoStackName, Optional.empty());
+    return deployed(outputs, stackName, cognitoStackName, Optional.empty(), Optional.empty());
   }
 
   private static E2eTarget deployed(
       StackOutputs outputs,
       String stackName,
       String cognitoStackName,
-      Optional<String> failureTimeoutSeconds) {
+      Optional<String> failureTimeoutSeconds,
+      Optional<Path> adminCredentials) {
     URI api = URI.create(outputs.required(stackName, API_ENDPOINT_OUTPUT));
     String pool = outputs.required(cognitoStackName, USER_POOL_OUTPUT);
     String client = outputs.required(cognitoStackName, CLIENT_OUTPUT);
@@ -199,7 +214,8 @@ public final class E2eTarget implements AutoCloseable {
       cognito =
           localCognito(
               URI.create(
-                  issuerUri.getScheme() + "://" + issuerUri.getHost() + ":" + issuerUri.getPort()));
+                  issuerUri.getScheme() + "://" + issuerUri.getHost() + ":" + issuerUri.getPort()),
+              adminCredentials);
     }
     // On AWS a failing job is retried maxReceiveCount times, each after the queue's visibility
     // timeout (3 x 1,080 s by default): allow an hour unless told otherwise.
@@ -218,13 +234,32 @@ public final class E2eTarget implements AutoCloseable {
     return target;
   }
 
-  private static CognitoIdentityProviderClient localCognito(URI endpoint) {
+  /**
+   * The SDK client of a local identity provider, signing with the server's admin key pair (read by
+   * the SDK from the shared-credentials file, as {@code AWS_SHARED_CREDENTIALS_FILE} makes it), or
+   * with dummy credentials when there is none.
+   */
+  private static CognitoIdentityProviderClient localCognito(
+      URI endpoint, Optional<Path> adminCredentials) {
+    AwsCredentialsProvider credentials =
+        adminCredentials
+            .<AwsCredentialsProvider>map(
+                file ->
+                    ProfileCredentialsProvider.builder()
+                        .profileFile(
+                            ProfileFile.builder()
+                                .content(file)
+                                .type(ProfileFile.Type.CREDENTIALS)
+                                .build())
+                        .profileName("default")
+                        .build())
+            .orElseGet(
+                () -> StaticCredentialsProvider.create(AwsBasicCredentials.create("e2e", "e2e")));
     CognitoIdentityProviderClientBuilder builder =
         CognitoIdentityProviderClient.builder()
             .endpointOverride(endpoint)
             .region(Region.US_EAST_1)
-            .credentialsProvider(
-                StaticCredentialsProvider.create(AwsBasicCredentials.create("e2e", "e2e")))
+            .credentialsProvider(credentials)
             .httpClient(UrlConnectionHttpClient.create());
     return builder.build();
   }

@@ -63,6 +63,11 @@ public final class LocalRuntime implements AutoCloseable {
     return server.settings().clientId();
   }
 
+  /** The server's admin key pair, {@code <data-dir>/admin-credentials}. */
+  public Path adminCredentialsFile() {
+    return server.adminCredentialsFile();
+  }
+
   /** A scratch directory removed with the runtime. */
   public Path scratchDir() {
     return dir;

@@ -32,9 +32,14 @@ class RecordedDeployedE2eTest extends JobApiScenarios {
       Path outputs = recordOutputsOf(runtime, runtime.scratchDir());
       Map<String, String> settings =
           Map.of(
-              E2eTarget.STACK_NAME, STACK,
-              E2eTarget.COGNITO_STACK_NAME, COGNITO_STACK,
-              E2eTarget.STACK_OUTPUTS_FILE, outputs.toString());
+              E2eTarget.STACK_NAME,
+              STACK,
+              E2eTarget.COGNITO_STACK_NAME,
+              COGNITO_STACK,
+              E2eTarget.STACK_OUTPUTS_FILE,
+              outputs.toString(),
+              E2eTarget.ADMIN_CREDENTIALS_FILE,
+              runtime.adminCredentialsFile().toString());
       return E2eTarget.fromSettings(settings::get).alsoClosing(runtime);
     } catch (IOException | RuntimeException e) {
       runtime.close();

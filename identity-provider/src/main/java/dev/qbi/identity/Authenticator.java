@@ -14,17 +14,21 @@ import org.slf4j.LoggerFactory;
 
 /**
  * InitiateAuth: password logins, counted against the user's {@link Lockout}, and refresh-token
- * logins. A failed login never tells whether the user exists: an unknown user costs the same
- * password hashing and gets the same answer as a wrong password.
+ * logins. A failed login never tells whether the user exists or is locked: an unknown user and a
+ * locked one cost the same password hashing and get the same answer as a wrong password. Only the
+ * right password of an existing, unlocked user learns more (not confirmed, disabled). The hashing
+ * runs on the {@link HashingPool}: when it is saturated the answer is {@code
+ * TooManyRequestsException}, before anything is counted against the user.
  */
 final class Authenticator {
   private static final Logger LOG = LoggerFactory.getLogger(Authenticator.class);
   private static final String INCORRECT = "Incorrect username or password.";
+  static final String USER_DISABLED = "User is disabled.";
 
   private final IdentitySettings settings;
   private final Clock clock;
   private final IdentityStore store;
-  private final PasswordHasher hasher;
+  private final HashingPool hashing;
   private final Lockout lockout;
   private final TokenIssuer tokens;
 
@@ -32,13 +36,13 @@ final class Authenticator {
       IdentitySettings settings,
       Clock clock,
       IdentityStore store,
-      PasswordHasher hasher,
+      HashingPool hashing,
       Lockout lockout,
       TokenIssuer tokens) {
     this.settings = settings;
     this.clock = clock;
     this.store = store;
-    this.hasher = hasher;
+    this.hashing = hashing;
     this.lockout = lockout;
     this.tokens = tokens;
   }
@@ -67,24 +71,41 @@ final class Authenticator {
     if (password == null || password.isEmpty()) {
       throw CognitoException.invalidParameter("Missing required parameter PASSWORD");
     }
+    try (HashingPool.Place hasher = hashing.admit()) {
+      return passwordAuth(clientId, username, password, hasher);
+    }
+  }
+
+  private AuthenticationResult passwordAuth(
+      String clientId, String username, String password, HashingPool.Place hasher) {
     Instant now = clock.instant();
     Optional<User> found = store.findByUsername(username);
     if (found.isEmpty()) {
       hasher.matchAgainstDummy(password);
+      store.countRefusedLogin("unknown_user_logins");
       LOG.info("Login failed: unknown user");
       throw CognitoException.notAuthorized(INCORRECT);
     }
-    Optional<User> state = store.beginAttempt(found.get().sub(), now, lockout);
+    User known = found.get();
+    if (known.lockedUntil().isAfter(now)) {
+      // the same work and answer as a wrong password: a lock must not reveal the user
+      hasher.matches(password, known.passwordHash());
+      store.countRefusedLogin("locked_user_logins");
+      LOG.info("Login refused: user {} is locked until {}", known.sub(), known.lockedUntil());
+      throw CognitoException.notAuthorized(INCORRECT);
+    }
+    boolean matches = hasher.matches(password, known.passwordHash());
+    Optional<User> state = store.beginAttempt(known.sub(), now, lockout);
     if (state.isEmpty()) {
-      hasher.matchAgainstDummy(password);
+      LOG.info("Login failed: user {} was deleted meanwhile", known.sub());
       throw CognitoException.notAuthorized(INCORRECT);
     }
     User user = state.get();
     if (user.lockedUntil().isAfter(now)) {
       LOG.info("Login refused: user {} is locked until {}", user.sub(), user.lockedUntil());
-      throw CognitoException.notAuthorized("Password attempts exceeded");
+      throw CognitoException.notAuthorized(INCORRECT);
     }
-    if (!hasher.matches(password, user.passwordHash())) {
+    if (!matches || !user.passwordHash().equals(known.passwordHash())) {
       int failures = user.failedAttempts() + 1;
       if (lockout.locks(failures)) {
         LOG.warn(
@@ -100,6 +121,10 @@ final class Authenticator {
     store.clearAttempts(user.sub(), now);
     if (!user.confirmed()) {
       throw new CognitoException(CognitoException.USER_NOT_CONFIRMED, "User is not confirmed.");
+    }
+    if (!user.enabled()) {
+      LOG.info("Login refused: user {} is disabled", user.sub());
+      throw CognitoException.notAuthorized(USER_DISABLED);
     }
     LOG.info("User {} logged in with a password", user.sub());
     return tokens.issue(user, clientId, now, now, true);
@@ -124,6 +149,9 @@ final class Authenticator {
             .findBySub(stored.sub())
             .filter(User::confirmed)
             .orElseThrow(() -> CognitoException.notAuthorized("Refresh Token has been revoked"));
+    if (!user.enabled()) {
+      throw CognitoException.notAuthorized(USER_DISABLED);
+    }
     LOG.info("User {} refreshed its tokens", user.sub());
     return tokens.issue(user, clientId, stored.authTime(), now, false);
   }

@@ -21,6 +21,7 @@ public final class CognitoException extends RuntimeException {
   public static final String EXPIRED_CODE = "ExpiredCodeException";
   public static final String LIMIT_EXCEEDED = "LimitExceededException";
   public static final String INTERNAL_ERROR = "InternalErrorException";
+  public static final String TOO_MANY_REQUESTS = "TooManyRequestsException";
 
   private final String type;
 

@@ -22,6 +22,10 @@ import java.util.regex.Pattern;
  *     (5)
  * @param lockoutBase the first lock's length; each further failure doubles it (1 s, as Cognito)
  * @param lockoutMax the longest lock (15 min)
+ * @param hashingThreads threads that compute password hashes (the number of CPUs by default);
+ *     sign-ins and sign-ups beyond them wait in a short queue
+ * @param hashingQueue how many password hashes may wait for a thread (4 per thread by default);
+ *     beyond that, sign-in and sign-up answer {@code TooManyRequestsException} at once
  */
 public record IdentitySettings(
     String poolId,
@@ -33,11 +37,15 @@ public record IdentitySettings(
     Duration refreshTokenValidity,
     int maxFailedAttempts,
     Duration lockoutBase,
-    Duration lockoutMax) {
+    Duration lockoutMax,
+    int hashingThreads,
+    int hashingQueue) {
 
   public static final String DEFAULT_POOL_ID = "local_ingestion";
   public static final String DEFAULT_CLIENT_ID = "ingestion-local-client";
   public static final int DEFAULT_PASSWORD_ITERATIONS = 210_000;
+  public static final int DEFAULT_HASHING_THREADS =
+      Math.max(1, Runtime.getRuntime().availableProcessors());
 
   private static final Pattern POOL_ID = Pattern.compile("[\\w-]+_[0-9a-zA-Z]+");
   private static final Pattern CLIENT_ID = Pattern.compile("[\\w+-]{1,128}");
@@ -69,11 +77,14 @@ public record IdentitySettings(
     }
     positive(lockoutBase, "lockoutBase");
     positive(lockoutMax, "lockoutMax");
+    if (hashingThreads < 1 || hashingQueue < 0) {
+      throw new IllegalArgumentException("hashingThreads must be >= 1 and hashingQueue >= 0");
+    }
   }
 
   /**
-   * Defaults for the token lifetimes (1 h, 1 h, 30 days) and the lockout (5 failures, 1 s doubling
-   * up to 15 min).
+   * Defaults for the token lifetimes (1 h, 1 h, 30 days), the lockout (5 failures, 1 s doubling up
+   * to 15 min) and password hashing (one thread per CPU, 4 waiting per thread).
    */
   public IdentitySettings(String poolId, String clientId, String issuer, int passwordIterations) {
     this(
@@ -86,7 +97,9 @@ public record IdentitySettings(
         Duration.ofDays(30),
         5,
         Duration.ofSeconds(1),
-        Duration.ofMinutes(15));
+        Duration.ofMinutes(15),
+        DEFAULT_HASHING_THREADS,
+        4 * DEFAULT_HASHING_THREADS);
   }
 
   /** Defaults for everything but the pool id, client id and issuer. */
@@ -116,7 +129,9 @@ public record IdentitySettings(
         refreshTokenValidity,
         maxFailedAttempts,
         lockoutBase,
-        lockoutMax);
+        lockoutMax,
+        hashingThreads,
+        hashingQueue);
   }
 
   public IdentitySettings withTokenValidity(Duration idToken, Duration accessToken) {
@@ -130,7 +145,9 @@ public record IdentitySettings(
         refreshTokenValidity,
         maxFailedAttempts,
         lockoutBase,
-        lockoutMax);
+        lockoutMax,
+        hashingThreads,
+        hashingQueue);
   }
 
   public IdentitySettings withRefreshTokenValidity(Duration refreshToken) {
@@ -144,7 +161,9 @@ public record IdentitySettings(
         refreshToken,
         maxFailedAttempts,
         lockoutBase,
-        lockoutMax);
+        lockoutMax,
+        hashingThreads,
+        hashingQueue);
   }
 
   public IdentitySettings withLockout(int maxFailedAttempts, Duration base, Duration max) {
@@ -158,7 +177,26 @@ public record IdentitySettings(
         refreshTokenValidity,
         maxFailedAttempts,
         base,
-        max);
+        max,
+        hashingThreads,
+        hashingQueue);
+  }
+
+  /** Password hashing on {@code threads} threads with up to {@code queue} hashes waiting. */
+  public IdentitySettings withHashing(int threads, int queue) {
+    return new IdentitySettings(
+        poolId,
+        clientId,
+        issuer,
+        passwordIterations,
+        idTokenValidity,
+        accessTokenValidity,
+        refreshTokenValidity,
+        maxFailedAttempts,
+        lockoutBase,
+        lockoutMax,
+        threads,
+        queue);
   }
 
   /** Where the pool's JWKS is served: {@code <issuer>/.well-known/jwks.json}. */

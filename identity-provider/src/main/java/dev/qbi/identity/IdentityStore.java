@@ -16,7 +16,6 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -25,9 +24,10 @@ import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * The user pool's own SQLite file ({@code identity.db}, owner-only): users and refresh-token
- * hashes. One connection, used under a lock; identity traffic is light, and the slow work (password
- * hashing) happens outside the lock.
+ * The user pool's own SQLite file ({@code identity.db}, owner-only): users and refresh-token hashes
+ * ({@link IdentitySchema}). One connection, used under a lock; identity traffic is light, and the
+ * slow work (password hashing) happens outside the lock, on the {@link HashingPool}. Users are
+ * found by their {@linkplain Usernames normalised} name.
  */
 final class IdentityStore implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -39,7 +39,10 @@ final class IdentityStore implements AutoCloseable {
   private final Connection connection;
   private final ReentrantLock lock = new ReentrantLock();
 
-  /** A stored user. Times are instants; {@code lockedUntil} is {@link Instant#EPOCH} if never. */
+  /**
+   * A stored user. Times are instants; {@code lockedUntil} is {@link Instant#EPOCH} if never. A
+   * user that is not {@code enabled} cannot log in, and its tokens are refused.
+   */
   record User(
       String username,
       String sub,
@@ -49,7 +52,8 @@ final class IdentityStore implements AutoCloseable {
       String codeHash,
       Instant codeExpiresAt,
       int failedAttempts,
-      Instant lockedUntil) {}
+      Instant lockedUntil,
+      boolean enabled) {}
 
   /** A stored refresh token (its hash only). */
   record RefreshToken(
@@ -63,37 +67,9 @@ final class IdentityStore implements AutoCloseable {
     try {
       createOwnerOnly(file);
       Connection c = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath());
-      try (Statement s = c.createStatement()) {
-        s.execute("PRAGMA journal_mode=WAL");
-        s.execute("PRAGMA synchronous=FULL");
-        s.execute("PRAGMA busy_timeout=5000");
-        s.execute("PRAGMA foreign_keys=ON");
-        s.execute(
-            """
-            CREATE TABLE IF NOT EXISTS users (
-              username TEXT NOT NULL PRIMARY KEY COLLATE NOCASE,
-              sub TEXT NOT NULL UNIQUE,
-              attributes TEXT NOT NULL,
-              password_hash TEXT NOT NULL,
-              confirmed INTEGER NOT NULL DEFAULT 0,
-              code_hash TEXT,
-              code_expires_at INTEGER,
-              failed_attempts INTEGER NOT NULL DEFAULT 0,
-              locked_until INTEGER NOT NULL DEFAULT 0,
-              created_at INTEGER NOT NULL,
-              updated_at INTEGER NOT NULL)""");
-        s.execute(
-            """
-            CREATE TABLE IF NOT EXISTS refresh_tokens (
-              token_hash TEXT NOT NULL PRIMARY KEY,
-              sub TEXT NOT NULL,
-              client_id TEXT NOT NULL,
-              auth_time INTEGER NOT NULL,
-              issued_at INTEGER NOT NULL,
-              expires_at INTEGER NOT NULL,
-              revoked_at INTEGER)""");
-        s.execute("CREATE INDEX IF NOT EXISTS refresh_tokens_by_sub ON refresh_tokens(sub)");
-      } catch (SQLException e) {
+      try {
+        IdentitySchema.apply(c);
+      } catch (SQLException | RuntimeException e) {
         c.close();
         throw e;
       }
@@ -103,16 +79,19 @@ final class IdentityStore implements AutoCloseable {
     }
   }
 
-  /** Adds a user; false when the username (case-insensitively) is taken. */
+  /** Adds a user; false when its username (normalised) is taken. */
   boolean insertUser(User u, Instant now) {
+    String key = Usernames.normalize(u.username());
     return write(
             """
         INSERT INTO users (username, sub, attributes, password_hash, confirmed, code_hash,
-                           code_expires_at, failed_attempts, locked_until, created_at, updated_at)
-        VALUES (?, ?, ?, ?, ?, ?, ?, 0, 0, ?, ?)
+                           code_expires_at, failed_attempts, locked_until, created_at, updated_at,
+                           username_key, enabled)
+        SELECT ?, ?, ?, ?, ?, ?, ?, 0, 0, ?, ?, ?, ?
+        WHERE NOT EXISTS (SELECT 1 FROM users WHERE username_key = ?)
         ON CONFLICT (username) DO NOTHING""",
             ps -> {
-              ps.setString(1, u.username());
+              ps.setString(1, key);
               ps.setString(2, u.sub());
               ps.setString(3, toJson(u.attributes()));
               ps.setString(4, u.passwordHash());
@@ -121,12 +100,21 @@ final class IdentityStore implements AutoCloseable {
               ps.setObject(7, u.codeExpiresAt() == null ? null : u.codeExpiresAt().toEpochMilli());
               ps.setLong(8, now.toEpochMilli());
               ps.setLong(9, now.toEpochMilli());
+              ps.setString(10, key);
+              ps.setInt(11, u.enabled() ? 1 : 0);
+              ps.setString(12, key);
             })
         == 1;
   }
 
+  /**
+   * The user named {@code username} once normalised (of two older rows that normalise alike, the
+   * first created).
+   */
   Optional<User> findByUsername(String username) {
-    return findUser("SELECT * FROM users WHERE username = ?", username);
+    return findUser(
+        "SELECT * FROM users WHERE username_key = ? ORDER BY created_at, rowid LIMIT 1",
+        Usernames.normalize(username));
   }
 
   Optional<User> findBySub(String sub) {
@@ -175,6 +163,29 @@ final class IdentityStore implements AutoCloseable {
     } finally {
       lock.unlock();
     }
+  }
+
+  /** Enables or disables the user; false if it is gone. */
+  boolean setEnabled(String sub, boolean enabled, Instant now) {
+    return write(
+            "UPDATE users SET enabled = ?, updated_at = ? WHERE sub = ?",
+            ps -> {
+              ps.setInt(1, enabled ? 1 : 0);
+              ps.setLong(2, now.toEpochMilli());
+              ps.setString(3, sub);
+            })
+        == 1;
+  }
+
+  /**
+   * Counts a refused login that touched no user row (unknown or locked user): the same durable
+   * write a wrong password costs, so the answer takes as long.
+   */
+  void countRefusedLogin(String counter) {
+    write(
+        "INSERT INTO counters (name, value) VALUES (?, 1)"
+            + " ON CONFLICT (name) DO UPDATE SET value = value + 1",
+        ps -> ps.setString(1, counter));
   }
 
   /** A successful attempt: no failures on record, no lock. */
@@ -335,7 +346,8 @@ final class IdentityStore implements AutoCloseable {
                 rs.getString("code_hash"),
                 codeExpiresAt,
                 rs.getInt("failed_attempts"),
-                Instant.ofEpochMilli(rs.getLong("locked_until"))));
+                Instant.ofEpochMilli(rs.getLong("locked_until")),
+                rs.getInt("enabled") == 1));
       }
     } catch (SQLException e) {
       throw new StorageException("identity database read failed", e);

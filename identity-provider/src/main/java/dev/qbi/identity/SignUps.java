@@ -20,7 +20,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Sign-up and its confirmation, by code or by an administrator. Codes are 6 digits, valid for a
- * day, stored only as a hash, and wrong codes count towards the user's {@link Lockout}.
+ * day, stored only as a hash, and wrong codes count towards the user's {@link Lockout}. The user is
+ * stored under its {@linkplain Usernames normalised} name; the password is hashed on the {@link
+ * HashingPool}, so a sign-up flood is refused with {@code TooManyRequestsException} rather than
+ * queued.
  */
 final class SignUps {
   private static final Logger LOG = LoggerFactory.getLogger(SignUps.class);
@@ -30,7 +33,7 @@ final class SignUps {
   private final Clock clock;
   private final ConfirmationCodeSink codeSink;
   private final IdentityStore store;
-  private final PasswordHasher hasher;
+  private final HashingPool hashing;
   private final Lockout lockout;
   private final SecureRandom random;
 
@@ -39,22 +42,24 @@ final class SignUps {
       Clock clock,
       ConfirmationCodeSink codeSink,
       IdentityStore store,
-      PasswordHasher hasher,
+      HashingPool hashing,
       Lockout lockout,
       SecureRandom random) {
     this.settings = settings;
     this.clock = clock;
     this.codeSink = codeSink;
     this.store = store;
-    this.hasher = hasher;
+    this.hashing = hashing;
     this.lockout = lockout;
     this.random = random;
   }
 
   /** See {@link LocalIdentityProvider#signUp}. */
   SignUpResult signUp(
-      String clientId, String username, String password, Map<String, String> attributes) {
+      String clientId, String rawUsername, String password, Map<String, String> attributes) {
     checkClient(settings, clientId);
+    checkUsername(rawUsername);
+    String username = Usernames.normalize(rawUsername);
     checkUsername(username);
     PasswordPolicy.check(password);
     Map<String, String> attrs =
@@ -62,6 +67,13 @@ final class SignUps {
     if (attrs.containsKey("email")) {
       attrs.put("email_verified", "false");
     }
+    // the place is kept to the end, so a sign-up flood's database writes are bounded too
+    try (HashingPool.Place hasher = hashing.admit()) {
+      return insert(username, hasher.hash(password), attrs);
+    }
+  }
+
+  private SignUpResult insert(String username, String passwordHash, Map<String, String> attrs) {
     String sub = UUID.randomUUID().toString();
     String code = String.format("%06d", random.nextInt(1_000_000));
     Instant now = clock.instant();
@@ -70,12 +82,13 @@ final class SignUps {
             username,
             sub,
             attrs,
-            hasher.hash(password),
+            passwordHash,
             false,
             codeHash(sub, code),
             now.plus(CODE_VALIDITY),
             0,
-            Instant.EPOCH);
+            Instant.EPOCH,
+            true);
     if (!store.insertUser(user, now)) {
       throw new CognitoException(CognitoException.USERNAME_EXISTS, "User already exists");
     }

@@ -409,11 +409,11 @@ class LocalIdentityProviderTest {
           "Incorrect username or password.");
     }
 
-    // locked: even the right password is refused
+    // locked: even the right password is refused, in the words of a wrong password
     assertCognitoError(
         () -> login("alice", PASSWORD),
         CognitoException.NOT_AUTHORIZED,
-        "Password attempts exceeded");
+        "Incorrect username or password.");
 
     clock.advance(Duration.ofSeconds(1));
     assertCognitoError(
@@ -423,7 +423,7 @@ class LocalIdentityProviderTest {
     assertCognitoError(
         () -> login("alice", PASSWORD),
         CognitoException.NOT_AUTHORIZED,
-        "Password attempts exceeded");
+        "Incorrect username or password.");
     clock.advance(Duration.ofMillis(1));
 
     assertThat(login("alice", PASSWORD).idToken()).isNotBlank();

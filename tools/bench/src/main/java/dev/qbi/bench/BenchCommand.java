@@ -69,7 +69,7 @@ public final class BenchCommand implements Callable<Integer> {
               options.jvmOptions(),
               options.serveOptions());
       progress(err, "starting the server on 127.0.0.1:" + port + " (log " + work + "/server.log)");
-      server = ServerProcess.start(command, port, work.resolve("server.log"));
+      server = ServerProcess.start(command, port, work.resolve("server.log"), work.resolve("data"));
       ServerProcess started = server;
       stopOnExit =
           new Thread(

@@ -161,10 +161,14 @@ final class BenchPhases {
         measuredCpu);
   }
 
-  /** SignUp, AdminConfirmSignUp and InitiateAuth (USER_PASSWORD_AUTH); returns the IdToken. */
+  /**
+   * SignUp, AdminConfirmSignUp (signed with the server's admin key pair) and InitiateAuth
+   * (USER_PASSWORD_AUTH); returns the IdToken.
+   */
   private String signUpAndLogin(String username)
       throws BenchFailure, IOException, InterruptedException {
-    try (CognitoClient cognito = new CognitoClient(api.baseUri().toString())) {
+    try (CognitoClient cognito =
+        new CognitoClient(api.baseUri().toString(), server.adminCredentials())) {
       cognito.signUp(CLIENT_ID, username, PASSWORD, Map.of("email", username));
       cognito.adminConfirmSignUp(POOL_ID, username);
       return cognito

@@ -1,5 +1,6 @@
 package dev.qbi.bench;
 
+import dev.qbi.client.AwsCredentials;
 import dev.qbi.client.JobApiClient;
 import java.io.IOException;
 import java.net.URI;
@@ -25,11 +26,13 @@ final class ServerProcess implements AutoCloseable {
   private final Process process;
   private final Path log;
   private final URI baseUrl;
+  private final Path dataDir;
 
-  private ServerProcess(Process process, Path log, URI baseUrl) {
+  private ServerProcess(Process process, Path log, URI baseUrl, Path dataDir) {
     this.process = process;
     this.log = log;
     this.baseUrl = baseUrl;
+    this.dataDir = dataDir;
   }
 
   /** The java executable of this JVM (so the child runs on the same JDK). */
@@ -75,11 +78,20 @@ final class ServerProcess implements AutoCloseable {
    * Starts the child. Its environment has no {@code INGEST_*} variables, so it runs with {@code
    * serve}'s defaults plus exactly the given options.
    */
-  static ServerProcess start(List<String> command, int port, Path log) throws IOException {
+  static ServerProcess start(List<String> command, int port, Path log, Path dataDir)
+      throws IOException {
     ProcessBuilder pb =
         new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
     pb.environment().keySet().removeIf(name -> name.startsWith("INGEST_"));
-    return new ServerProcess(pb.start(), log, URI.create("http://127.0.0.1:" + port));
+    return new ServerProcess(pb.start(), log, URI.create("http://127.0.0.1:" + port), dataDir);
+  }
+
+  /**
+   * The admin key pair the child wrote to {@code <data-dir>/admin-credentials} on its start (for
+   * the signed AdminConfirmSignUp of the benchmark user).
+   */
+  AwsCredentials adminCredentials() throws IOException {
+    return AwsCredentials.fromSharedCredentialsFile(dataDir.resolve("admin-credentials"));
   }
 
   URI baseUrl() {

@@ -5,9 +5,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * What {@code ingest serve} prints once it listens: where it is and what to try next, with the
- * commands pointed at the URL this server is reached at (its {@code --host}/{@code --port}, or
- * {@code --public-url}).
+ * What {@code ingest serve} prints once it listens: where it is, the {@code
+ * AWS_SHARED_CREDENTIALS_FILE=<data-dir>/admin-credentials} line for operator actions, and what to
+ * try next, with the commands pointed at the URL this server is reached at (its {@code
+ * --host}/{@code --port}, or {@code --public-url}).
  */
 final class Banner {
   static final String DEFAULT_ENDPOINT = "http://127.0.0.1:8080";
@@ -29,6 +30,12 @@ final class Banner {
     out.println("  client id  " + s.clientId());
     out.println("  data dir   " + s.dataDir().toAbsolutePath().normalize());
     out.println("  workers    " + s.workers() + " (handler: " + s.jobHandler() + ")");
+    out.println();
+    String credentials = "AWS_SHARED_CREDENTIALS_FILE=" + server.adminCredentialsFile();
+    out.println("Admin credentials (AWS SigV4 key pair for the Admin* actions and /admin routes):");
+    out.println("  " + credentials);
+    out.println("  (the AWS CLI and SDKs sign with it when this variable is set; so does");
+    out.println("  ./ingest signup)");
     out.println();
     if (server.identityProvider().isPresent()) {
       for (String line : hints(url)) {

@@ -19,9 +19,11 @@ import dev.qbi.core.usecase.ListJobs;
 import dev.qbi.core.usecase.ManageDeadLetters;
 import dev.qbi.core.usecase.ProcessJob;
 import dev.qbi.core.usecase.SubmitJob;
+import dev.qbi.identity.ActiveUserVerifier;
 import dev.qbi.identity.IdentitySettings;
 import dev.qbi.identity.LocalIdentityProvider;
 import dev.qbi.runtime.local.api.AdminAccess;
+import dev.qbi.runtime.local.api.AdminCredentials;
 import dev.qbi.runtime.local.api.ApiDocsService;
 import dev.qbi.runtime.local.api.ApiErrors;
 import dev.qbi.runtime.local.api.ApiMetrics;
@@ -75,6 +77,8 @@ public final class IngestionServer implements AutoCloseable {
   private final WebServer web;
   private final SqliteJobQueue queue;
   private final ServerMetrics metrics;
+  private final AdminAccess adminAccess;
+  private final Path adminCredentialsFile;
   private volatile boolean closed;
 
   private IngestionServer(ServerSettings requested, Clock clock) {
@@ -94,6 +98,8 @@ public final class IngestionServer implements AutoCloseable {
 
     UrlSigner signer =
         new UrlSigner(Secrets.loadOrCreate(dataDir.resolve("keys/url-signing.key"), 32), clock);
+    adminCredentialsFile = dataDir.resolve(AdminCredentials.FILE);
+    adminAccess = AdminAccess.sigV4(AdminCredentials.loadOrCreate(dataDir), clock);
     FilePayloadStore payloads =
         new FilePayloadStore(
             dataDir.resolve("payloads"), settings.baseUrl(), signer, settings.syncOutputs());
@@ -121,14 +127,17 @@ public final class IngestionServer implements AutoCloseable {
                   settings.passwordIterations()),
               clock);
       identity = Optional.of(idp);
+      // the pool is in this process: a deleted or disabled user's tokens stop working at once
       verifier =
-          JwtTokenVerifier.builder()
-              .issuer(idp.issuer())
-              .clientId(settings.clientId())
-              .jwkSource(idp.jwkSource())
-              .clock(clock)
-              .cacheTtl(settings.tokenCacheTtl())
-              .build();
+          new ActiveUserVerifier(
+              JwtTokenVerifier.builder()
+                  .issuer(idp.issuer())
+                  .clientId(settings.clientId())
+                  .jwkSource(idp.jwkSource())
+                  .clock(clock)
+                  .cacheTtl(settings.tokenCacheTtl())
+                  .build(),
+              idp);
     }
 
     JobHandler handler = JobHandlers.named(settings.jobHandler());
@@ -178,7 +187,6 @@ public final class IngestionServer implements AutoCloseable {
     routing.register(
         new ObservabilityService(registry, () -> !closed, queue::depth, deadLetters::depth));
     // one check for every operator action: the Cognito Admin* operations and the /admin routes
-    adminAccess = AdminAccess.loopbackOnly();
     routing.register(
         new DeadLetterAdminService(new ManageDeadLetters(table, deadLetters, clock), adminAccess));
     identity.ifPresent(idp -> routing.register(CognitoService.create(idp, adminAccess)));
@@ -237,6 +245,19 @@ public final class IngestionServer implements AutoCloseable {
 
   public Optional<LocalIdentityProvider> identityProvider() {
     return identity;
+  }
+
+  /**
+   * The one check of operator authority (the Cognito {@code Admin*} actions, the {@code /admin}
+   * routes): an AWS SigV4 signature with the key pair of {@link #adminCredentialsFile}.
+   */
+  public AdminAccess adminAccess() {
+    return adminAccess;
+  }
+
+  /** {@code <data-dir>/admin-credentials}: the operator's key pair (AWS shared-credentials INI). */
+  public Path adminCredentialsFile() {
+    return adminCredentialsFile;
   }
 
   /** The database (for operator tools and tests). */

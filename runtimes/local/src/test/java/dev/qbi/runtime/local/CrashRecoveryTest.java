@@ -53,7 +53,8 @@ class CrashRecoveryTest {
                   base,
                   "crash@example.com",
                   ServerSettings.DEFAULT_CLIENT_ID,
-                  ServerSettings.DEFAULT_POOL_ID));
+                  ServerSettings.DEFAULT_POOL_ID,
+                  dataDir));
 
       AtomicInteger attempts = new AtomicInteger();
       ExecutorService clients = Executors.newFixedThreadPool(8);

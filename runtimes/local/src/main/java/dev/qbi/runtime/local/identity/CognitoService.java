@@ -39,9 +39,12 @@ import org.slf4j.LoggerFactory;
  *
  * <ul>
  *   <li>{@code POST /} with {@code X-Amz-Target: AWSCognitoIdentityProviderService.<Action>}:
- *       SignUp, ConfirmSignUp, AdminConfirmSignUp, InitiateAuth, AdminDeleteUser, GetUser. Errors
- *       are HTTP 400 with {@code {"__type", "message"}} and {@code x-amzn-ErrorType}. Admin actions
- *       are accepted only from a loopback address.
+ *       SignUp, ConfirmSignUp, AdminConfirmSignUp, InitiateAuth, AdminDeleteUser, AdminDisableUser,
+ *       AdminEnableUser, GetUser. Errors are HTTP 400 with {@code {"__type", "message"}} and {@code
+ *       x-amzn-ErrorType}, as Cognito answers them (a saturated password hashing pool is {@code
+ *       TooManyRequestsException}). The {@code Admin*} actions must pass the {@link AdminAccess}
+ *       check (the server's: an AWS SigV4 signature with the data dir's admin key pair), as Cognito
+ *       requires IAM credentials for them; the others are unsigned.
  *   <li>{@code GET /<poolId>/.well-known/jwks.json} and {@code GET
  *       /<poolId>/.well-known/openid-configuration}.
  * </ul>
@@ -60,21 +63,16 @@ public final class CognitoService implements HttpService {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final LocalIdentityProvider idp;
-  private final AdminAccess adminAllowed;
+  private final AdminAccess adminAccess;
 
-  private CognitoService(LocalIdentityProvider idp, AdminAccess adminAllowed) {
+  private CognitoService(LocalIdentityProvider idp, AdminAccess adminAccess) {
     this.idp = Objects.requireNonNull(idp, "idp");
-    this.adminAllowed = Objects.requireNonNull(adminAllowed, "adminAllowed");
+    this.adminAccess = Objects.requireNonNull(adminAccess, "adminAccess");
   }
 
-  /** Admin actions accepted from loopback callers only. */
-  public static CognitoService create(LocalIdentityProvider idp) {
-    return new CognitoService(idp, AdminAccess.loopbackOnly());
-  }
-
-  /** Admin actions accepted when {@code adminAllowed} says so (the server's one operator check). */
-  public static CognitoService create(LocalIdentityProvider idp, AdminAccess adminAllowed) {
-    return new CognitoService(idp, adminAllowed);
+  /** The pool over HTTP; {@code adminAccess} decides who may use the {@code Admin*} actions. */
+  public static CognitoService create(LocalIdentityProvider idp, AdminAccess adminAccess) {
+    return new CognitoService(idp, adminAccess);
   }
 
   @Override
@@ -162,6 +160,11 @@ public final class CognitoService implements HttpService {
         requireAdmin(caller);
         idp.adminDeleteUser(text(body, "UserPoolId"), text(body, "Username"));
       }
+      case "AdminDisableUser", "AdminEnableUser" -> {
+        requireAdmin(caller);
+        idp.adminSetUserEnabled(
+            text(body, "UserPoolId"), text(body, "Username"), "AdminEnableUser".equals(action));
+      }
       case "GetUser" -> {
         UserInfo user = idp.getUser(text(body, "AccessToken"));
         out.put("Username", user.username());
@@ -211,11 +214,9 @@ public final class CognitoService implements HttpService {
   }
 
   private void requireAdmin(AdminRequest caller) {
-    if (!adminAllowed.allows(caller)) {
-      LOG.warn("Refused an admin action from a non-loopback caller");
-      throw new CognitoException(
-          CognitoException.NOT_AUTHORIZED,
-          "Admin actions are accepted only from the local machine (loopback).");
+    Optional<AdminAccess.Refusal> refusal = adminAccess.refusal(caller);
+    if (refusal.isPresent()) {
+      throw new CognitoException(refusal.get().type(), refusal.get().message());
     }
   }
 

@@ -61,6 +61,15 @@ abstract class UserPoolCommand implements Callable<Integer>, UsesStreams {
   abstract int run(CognitoClient client, PrintWriter out, PrintWriter err)
       throws IOException, InterruptedException;
 
+  /**
+   * The client the command talks through: unsigned by default.
+   *
+   * @throws CredentialsException when the credentials it needs cannot be read
+   */
+  CognitoClient open() {
+    return new CognitoClient(endpoint);
+  }
+
   @Override
   public void streams(Streams streams) {
     this.io = streams;
@@ -75,7 +84,14 @@ abstract class UserPoolCommand implements Callable<Integer>, UsesStreams {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     String name = spec.name();
-    try (CognitoClient client = new CognitoClient(endpoint)) {
+    CognitoClient opened;
+    try {
+      opened = open();
+    } catch (CredentialsException e) {
+      err.printf("%s failed: %s%n", name, e.getMessage());
+      return 1;
+    }
+    try (CognitoClient client = opened) {
       int code = run(client, out, err);
       out.flush();
       return code;
@@ -104,6 +120,15 @@ abstract class UserPoolCommand implements Callable<Integer>, UsesStreams {
       throw new ParameterException(spec.commandLine(), "No password given");
     }
     return new String(typed);
+  }
+
+  /** The credentials a command needs cannot be read (the message says which and why). */
+  static final class CredentialsException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    CredentialsException(String message) {
+      super(message);
+    }
   }
 
   private void require(String value, String what) {

@@ -1,9 +1,11 @@
 package dev.qbi.runtime.local.testing;
 
+import dev.qbi.client.AwsCredentials;
 import dev.qbi.client.CognitoClient;
 import dev.qbi.client.JobApiClient;
 import dev.qbi.runtime.local.IngestionServer;
 import dev.qbi.runtime.local.ServerSettings;
+import dev.qbi.runtime.local.api.AdminCredentials;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -63,20 +65,42 @@ public final class RunningServer implements AutoCloseable {
 
   /** A new confirmed user; returns its IdToken. */
   public String newUserToken() {
+    return newUserToken(
+        "user" + USERS.incrementAndGet() + "-" + System.nanoTime() + "@example.com");
+  }
+
+  /** A new confirmed user named {@code username}; returns its IdToken. */
+  public String newUserToken(String username) {
     ServerSettings s = server.settings();
-    return newUser(
-        server.baseUrl(),
-        "user" + USERS.incrementAndGet() + "-" + System.nanoTime() + "@example.com",
-        s.clientId(),
-        s.poolId());
+    return newUser(server.baseUrl(), username, s.clientId(), s.poolId(), s.dataDir());
+  }
+
+  /** The Cognito protocol client, signing with the server's admin key pair. */
+  public CognitoClient adminCognito() {
+    return adminCognito(server.baseUrl(), server.settings().dataDir());
   }
 
   /**
-   * Signs up, admin-confirms and logs in a user of the pool served at {@code base} (SignUp,
-   * AdminConfirmSignUp, InitiateAuth USER_PASSWORD_AUTH); returns its IdToken.
+   * A Cognito protocol client of {@code base}, signing with the admin key pair of {@code dataDir}.
    */
-  public static String newUser(URI base, String username, String clientId, String poolId) {
-    try (CognitoClient cognito = new CognitoClient(base.toString())) {
+  public static CognitoClient adminCognito(URI base, Path dataDir) {
+    try {
+      return new CognitoClient(
+          base.toString(),
+          AwsCredentials.fromSharedCredentialsFile(dataDir.resolve(AdminCredentials.FILE)));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * Signs up, admin-confirms (signed with the admin key pair in {@code dataDir}) and logs in a user
+   * of the pool served at {@code base} (SignUp, AdminConfirmSignUp, InitiateAuth
+   * USER_PASSWORD_AUTH); returns its IdToken.
+   */
+  public static String newUser(
+      URI base, String username, String clientId, String poolId, Path dataDir) {
+    try (CognitoClient cognito = adminCognito(base, dataDir)) {
       cognito.signUp(clientId, username, PASSWORD, Map.of("email", username));
       cognito.adminConfirmSignUp(poolId, username);
       return cognito.login(clientId, username, PASSWORD);
