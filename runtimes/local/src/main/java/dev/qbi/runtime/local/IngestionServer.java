@@ -72,7 +72,6 @@ public final class IngestionServer implements AutoCloseable {
   private final Optional<LocalIdentityProvider> identity;
   private final WorkerPool workers;
   private final RetentionSweeper retention;
-  private final AdminAccess adminAccess;
   private final SqliteDeadLetters deadLetters;
   private final WebServer web;
   private final SqliteJobQueue queue;
@@ -277,11 +276,6 @@ public final class IngestionServer implements AutoCloseable {
   /** The background deletion of jobs past retention. */
   public RetentionSweeper retention() {
     return retention;
-  }
-
-  /** Who may perform operator actions (Cognito {@code Admin*}, the {@code /admin} routes). */
-  public AdminAccess adminAccess() {
-    return adminAccess;
   }
 
   @Override
