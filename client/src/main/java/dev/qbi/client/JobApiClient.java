@@ -19,8 +19,8 @@ import java.util.function.Predicate;
 
 /**
  * A client of the job API, the same against the local server and a deployed API Gateway stack:
- * submit a job, read its status, list the caller's jobs, download an output, plus raw access for
- * callers that check error answers.
+ * submit a job, read its status, list the caller's jobs, cancel one, download an output, plus raw
+ * access for callers that check error answers.
  *
  * <p>The token (an IdToken) goes as-is in the {@code Authorization} header, as the original
  * system's clients send it; API Gateway's Cognito authorizer and the local server both accept it.
@@ -163,7 +163,19 @@ public final class JobApiClient implements AutoCloseable {
     }
   }
 
-  /** {@link #awaitStatus} until the job is {@code complete} or {@code failed}. */
+  /**
+   * {@code DELETE /jobs/{jobId}}: cancels the caller's job. Returns the job as the server left it:
+   * {@code cancelled}, or {@code processing} with {@code cancelRequestedAt} while its worker stops
+   * it. A 404 (unknown or another user's job) and a 409 (already finished) are ApiExceptions.
+   */
+  public JobStatus cancel(String jobId) throws IOException, InterruptedException {
+    String what = "DELETE /jobs/" + jobId;
+    return JobStatus.of(Http.json(ok(what, rawDelete("/jobs/" + encode(jobId))), what));
+  }
+
+  /**
+   * {@link #awaitStatus} until the job is {@code complete}, {@code failed} or {@code cancelled}.
+   */
   public JobStatus awaitTerminal(String jobId, Duration timeout, Duration pollInterval)
       throws IOException, InterruptedException, TimeoutException {
     return awaitStatus(jobId, JobStatus::terminal, timeout, pollInterval);
@@ -237,6 +249,11 @@ public final class JobApiClient implements AutoCloseable {
   /** A GET of {@code pathAndQuery} (e.g. {@code /jobs?limit=2}) with this client's token. */
   public RawResponse rawGet(String pathAndQuery) throws IOException, InterruptedException {
     return Http.send(http, authorized(request(pathAndQuery)).GET().build());
+  }
+
+  /** A DELETE of {@code path} with this client's token. */
+  public RawResponse rawDelete(String path) throws IOException, InterruptedException {
+    return Http.send(http, authorized(request(path)).DELETE().build());
   }
 
   /** A POST of {@code body} as {@code contentType} with this client's token. */

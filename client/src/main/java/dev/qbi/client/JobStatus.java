@@ -15,8 +15,9 @@ import java.util.Set;
  * One job as {@code GET /job-status/{id}} and {@code GET /jobs} describe it.
  *
  * @param jobId the job id (the submit's {@code MessageId})
- * @param status {@code submitted}, {@code processing}, {@code complete} or {@code failed} (the
- *     {@code jobStatus} field; kept as text so that a status added later does not break parsing)
+ * @param status {@code submitted}, {@code processing}, {@code complete}, {@code failed} or {@code
+ *     cancelled} (the {@code jobStatus} field; kept as text so that a status added later does not
+ *     break parsing)
  * @param submittedAt when the job was accepted
  * @param updatedAt when its status last changed
  * @param attempts deliveries to a worker so far
@@ -40,6 +41,7 @@ public record JobStatus(
   public static final String PROCESSING = "processing";
   public static final String COMPLETE = "complete";
   public static final String FAILED = "failed";
+  public static final String CANCELLED = "cancelled";
 
   private static final Set<String> MAPPED =
       Set.of(
@@ -56,9 +58,12 @@ public record JobStatus(
     otherFields = Collections.unmodifiableMap(new LinkedHashMap<>(otherFields));
   }
 
-  /** True once the job is {@code complete} or {@code failed}: its status will not change again. */
+  /**
+   * True once the job is {@code complete}, {@code failed} or {@code cancelled}: its status will not
+   * change again.
+   */
   public boolean terminal() {
-    return complete() || failed();
+    return complete() || failed() || cancelled();
   }
 
   public boolean complete() {
@@ -67,6 +72,10 @@ public record JobStatus(
 
   public boolean failed() {
     return FAILED.equals(status);
+  }
+
+  public boolean cancelled() {
+    return CANCELLED.equals(status);
   }
 
   /**

@@ -166,6 +166,49 @@ class JobApiClientTest {
     assertThat(status.downloadUrl()).isEmpty();
   }
 
+  // --- cancel --------------------------------------------------------------------------------
+
+  @Test
+  void cancel_sends_a_delete_of_the_job_and_reads_the_job_it_answers() throws Exception {
+    serve(r -> Answer.json(200, job("cancelled", "")));
+
+    JobStatus status = client.cancel(ID);
+
+    StubServer.Request sent = stub.only();
+    assertThat(sent.method()).isEqualTo("DELETE");
+    assertThat(sent.pathAndQuery()).isEqualTo("/jobs/" + ID);
+    assertThat(sent.header("Authorization")).hasValue(TOKEN);
+    assertThat(status.cancelled()).isTrue();
+    assertThat(status.terminal()).isTrue();
+  }
+
+  @Test
+  void cancelling_a_running_job_answers_it_processing_with_the_request_time() throws Exception {
+    serve(
+        r ->
+            Answer.json(200, job("processing", ",\"cancelRequestedAt\":\"2025-01-02T03:04:07Z\"")));
+
+    JobStatus status = client.cancel(ID);
+
+    assertThat(status.status()).isEqualTo(JobStatus.PROCESSING);
+    assertThat(status.terminal()).isFalse();
+    assertThat(status.otherFields().get("cancelRequestedAt").asText())
+        .isEqualTo("2025-01-02T03:04:07Z");
+  }
+
+  @Test
+  void cancelling_a_finished_job_is_a_409_api_exception() throws Exception {
+    serve(r -> Answer.json(409, "{\"message\":\"Job is already complete\"}"));
+
+    assertThatThrownBy(() -> client.cancel(ID))
+        .isInstanceOfSatisfying(
+            ApiException.class,
+            e -> {
+              assertThat(e.statusCode()).isEqualTo(409);
+              assertThat(e.getMessage()).startsWith("DELETE /jobs/" + ID + " answered HTTP 409");
+            });
+  }
+
   @Test
   void an_unknown_job_is_a_404_api_exception_or_an_empty_find() throws Exception {
     String notFound = "{\"Error Message\":\"No Job data found for Job Id : " + ID + "\"}";

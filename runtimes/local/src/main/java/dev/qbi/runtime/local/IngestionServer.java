@@ -11,8 +11,10 @@ import dev.qbi.core.auth.JwtTokenVerifier;
 import dev.qbi.core.auth.TokenVerifier;
 import dev.qbi.core.port.JobHandler;
 import dev.qbi.core.port.JobHandlers;
+import dev.qbi.core.usecase.CancelJob;
 import dev.qbi.core.usecase.InProcessJobExecutor;
 import dev.qbi.core.usecase.JobStatusQuery;
+import dev.qbi.core.usecase.LeaseKeeper;
 import dev.qbi.core.usecase.ListJobs;
 import dev.qbi.core.usecase.ProcessJob;
 import dev.qbi.core.usecase.SubmitJob;
@@ -55,6 +57,7 @@ public final class IngestionServer implements AutoCloseable {
   private final SqliteDatabase database;
   private final Optional<LocalIdentityProvider> identity;
   private final WorkerPool workers;
+  private final LeaseKeeper leaseKeeper;
   private final WebServer web;
   private final SqliteJobQueue queue;
   private volatile boolean closed;
@@ -125,10 +128,13 @@ public final class IngestionServer implements AutoCloseable {
         .description("Messages waiting or in flight")
         .register(registry);
     ApiMetrics apiMetrics = new ApiMetrics(registry);
+    leaseKeeper =
+        new LeaseKeeper(queue, table, settings.visibilityTimeout(), settings.jobTimeout());
     workers =
         new WorkerPool(
             queue,
             processJob,
+            leaseKeeper,
             settings.workers(),
             settings.batchSize(),
             settings.visibilityTimeout(),
@@ -141,6 +147,7 @@ public final class IngestionServer implements AutoCloseable {
             new SubmitJob(intake, clock, settings.maxBodyBytes()),
             new JobStatusQuery(table, payloads, settings.linkTtl()),
             new ListJobs(table),
+            new CancelJob(table, clock),
             apiMetrics);
     HttpRouting.Builder routing = HttpRouting.builder();
     ApiErrors.register(routing);
@@ -222,6 +229,7 @@ public final class IngestionServer implements AutoCloseable {
     LOG.info("shutting down: no new requests; finishing in-flight jobs");
     web.stop();
     workers.close();
+    leaseKeeper.close();
     identity.ifPresent(LocalIdentityProvider::close);
     database.close();
     LOG.info("stopped");

@@ -17,6 +17,8 @@ import java.util.Optional;
  *     loss); off, outputs survive a crash of the process but not of the machine
  * @param externalIssuer trust this issuer (e.g. a Cognito user pool URL) instead of running the
  *     local identity provider
+ * @param jobTimeout how long a job's handler may run in one attempt before it is interrupted and
+ *     the attempt fails
  */
 public record ServerSettings(
     String host,
@@ -28,6 +30,7 @@ public record ServerSettings(
     int maxBodyBytes,
     Duration linkTtl,
     Duration visibilityTimeout,
+    Duration jobTimeout,
     int maxReceiveCount,
     Duration retryBaseDelay,
     Duration retryMaxDelay,
@@ -55,6 +58,15 @@ public record ServerSettings(
     if (maxReceiveCount < 1) {
       throw new IllegalArgumentException("max receive count must be >= 1");
     }
+    requirePositive(visibilityTimeout, "visibility timeout");
+    requirePositive(jobTimeout, "job timeout");
+  }
+
+  private static void requirePositive(Duration d, String name) {
+    Objects.requireNonNull(d, name);
+    if (d.isNegative() || d.isZero()) {
+      throw new IllegalArgumentException(name + " must be positive, was " + d);
+    }
   }
 
   /** A builder holding the defaults of docs/architecture.md. */
@@ -73,6 +85,7 @@ public record ServerSettings(
     b.maxBodyBytes = maxBodyBytes;
     b.linkTtl = linkTtl;
     b.visibilityTimeout = visibilityTimeout;
+    b.jobTimeout = jobTimeout;
     b.maxReceiveCount = maxReceiveCount;
     b.retryBaseDelay = retryBaseDelay;
     b.retryMaxDelay = retryMaxDelay;
@@ -98,6 +111,7 @@ public record ServerSettings(
     private int maxBodyBytes = Defaults.MAX_BODY_BYTES;
     private Duration linkTtl = Defaults.LINK_TTL;
     private Duration visibilityTimeout = Defaults.VISIBILITY_TIMEOUT;
+    private Duration jobTimeout = Defaults.JOB_TIMEOUT;
     private int maxReceiveCount = Defaults.MAX_RECEIVE_COUNT;
     private Duration retryBaseDelay = Defaults.RETRY_BASE_DELAY;
     private Duration retryMaxDelay = Defaults.RETRY_MAX_DELAY;
@@ -154,6 +168,11 @@ public record ServerSettings(
 
     public Builder visibilityTimeout(Duration value) {
       this.visibilityTimeout = value;
+      return this;
+    }
+
+    public Builder jobTimeout(Duration value) {
+      this.jobTimeout = value;
       return this;
     }
 
@@ -223,6 +242,7 @@ public record ServerSettings(
           maxBodyBytes,
           linkTtl,
           visibilityTimeout,
+          jobTimeout,
           maxReceiveCount,
           retryBaseDelay,
           retryMaxDelay,
