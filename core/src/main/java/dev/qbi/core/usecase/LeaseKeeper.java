@@ -37,8 +37,8 @@ import org.slf4j.LoggerFactory;
  *
  * A handler still running after the job timeout is interrupted too, and the attempt fails with a
  * {@link JobTimeoutException}. Interruptions reach the handler only while it runs (see {@link
- * AttemptWatch}). The heartbeats run on virtual threads, so a slow queue or table holds up no other
- * watch.
+ * AttemptWatch}). The heartbeats run on a pool of platform threads of their own: a slow queue or
+ * table holds up no other watch, and handlers busy on virtual threads cannot starve them.
  */
 public final class LeaseKeeper implements AutoCloseable {
 
@@ -67,8 +67,10 @@ public final class LeaseKeeper implements AutoCloseable {
     this.timer =
         Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("lease-keeper").daemon(true).factory());
+    // platform threads: busy handlers on virtual threads must not hold up the heartbeats
     this.beats =
-        Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("lease-beat").factory());
+        Executors.newCachedThreadPool(
+            Thread.ofPlatform().name("lease-beat-", 0).daemon(true).factory());
   }
 
   /** How often a watched delivery's lease is extended and its job checked for a cancel request. */

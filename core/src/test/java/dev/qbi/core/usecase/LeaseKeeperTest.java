@@ -81,6 +81,18 @@ class LeaseKeeperTest {
     return new Delivery(new JobMessage(id, ALICE, body, clock.instant()), "receipt-1", 1);
   }
 
+  /**
+   * Waits until {@code n} heartbeats have extended the lease: heartbeats run one at a time, so the
+   * first {@code n - 1} have also checked the job for a cancel request.
+   */
+  private void awaitBeats(int n) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (inbox.extensions.size() < n) {
+      assertThat(System.nanoTime()).as("heartbeats").isLessThan(deadline);
+      Thread.sleep(10);
+    }
+  }
+
   private void cancel(Delivery d) {
     new CancelJob(table, clock).cancel(ALICE, d.message().jobId());
   }
@@ -101,7 +113,7 @@ class LeaseKeeperTest {
     int extended = inbox.extensions.size();
     Thread.sleep(400);
 
-    assertThat(extended).isBetween(4, 7);
+    assertThat(extended).isBetween(3, 7); // 6 on an idle machine
     assertThat(inbox.extensions).hasSize(extended).containsOnly(VISIBILITY);
   }
 
@@ -124,7 +136,7 @@ class LeaseKeeperTest {
     Thread.sleep(550);
     watch.close();
 
-    assertThat(inbox.extensions).hasSizeGreaterThanOrEqualTo(3);
+    assertThat(inbox.extensions).hasSizeGreaterThanOrEqualTo(2);
   }
 
   @Test
@@ -151,7 +163,7 @@ class LeaseKeeperTest {
     Delivery d = processingJob();
     cancel(d);
     try (LeaseKeeper.Watch watch = keeper.watch(d)) {
-      Thread.sleep(350); // heartbeats see the request; nothing runs yet, so nothing is interrupted
+      awaitBeats(2); // heartbeats saw the request; nothing runs yet, so nothing is interrupted
       assertThat(Thread.currentThread().isInterrupted()).isFalse();
 
       watch.handlerStarting();
@@ -168,7 +180,7 @@ class LeaseKeeperTest {
       watch.handlerStarting();
       assertThat(watch.handlerEnded()).isEmpty();
       cancel(d);
-      Thread.sleep(350); // the job's final write would happen here
+      awaitBeats(inbox.extensions.size() + 2); // the job's final write would happen here
       assertThat(Thread.currentThread().isInterrupted()).isFalse();
     }
   }

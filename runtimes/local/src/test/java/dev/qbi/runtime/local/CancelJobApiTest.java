@@ -24,8 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code DELETE /jobs/{jobId}} on the real local runtime: one receiver leasing one message at a
- * time (so a known number of jobs fills the worker pool) and a visibility timeout of one second, so
- * a running job hears of its cancel within a third of a second.
+ * time (so a known number of jobs fills the worker pool) and a visibility timeout of two seconds,
+ * so a running job hears of its cancel within two thirds of a second.
  */
 class CancelJobApiTest {
   static final ObjectMapper JSON = new ObjectMapper();
@@ -45,7 +45,7 @@ class CancelJobApiTest {
                 b.jobHandler(RecordingJobHandler.NAME)
                     .workers(1)
                     .batchSize(1)
-                    .visibilityTimeout(Duration.ofSeconds(1)));
+                    .visibilityTimeout(Duration.ofSeconds(2)));
     api = running.api(running.newUserToken());
   }
 

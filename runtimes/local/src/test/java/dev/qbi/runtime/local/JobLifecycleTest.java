@@ -17,11 +17,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Long jobs, the job timeout, permanent failures and retried ones, on the real local runtime with a
- * visibility timeout of one second (so the lease keeper's heartbeat is a third of a second).
+ * visibility timeout of two seconds (so the lease keeper's heartbeat is two thirds of a second).
  */
 class JobLifecycleTest {
   static final Duration POLL = Duration.ofMillis(20);
-  static final Duration VISIBILITY = Duration.ofSeconds(1);
+  static final Duration VISIBILITY = Duration.ofSeconds(2);
 
   @TempDir Path dataDir;
 
@@ -49,16 +49,16 @@ class JobLifecycleTest {
       throws Exception {
     try (RunningServer running = start(dataDir, Duration.ofMinutes(1), 3)) {
       JobApiClient api = running.api(running.newUserToken());
-      String jobId = api.submit("{\"simulateDurationSeconds\": 3}");
+      String jobId = api.submit("{\"simulateDurationSeconds\": 6}");
 
-      JobStatus status = api.awaitTerminal(jobId, Duration.ofSeconds(20), POLL);
+      JobStatus status = api.awaitTerminal(jobId, Duration.ofSeconds(30), POLL);
 
       assertThat(status.status()).isEqualTo(JobStatus.COMPLETE);
       assertThat(status.attempts()).isEqualTo(1);
       assertThat(errors(status)).isEmpty();
       assertThat(RecordingJobHandler.runs(jobId)).as("handler runs").isEqualTo(1);
       assertThat(Duration.between(status.submittedAt(), status.updatedAt()))
-          .isGreaterThanOrEqualTo(Duration.ofSeconds(3));
+          .isGreaterThanOrEqualTo(Duration.ofSeconds(6));
       assertThat(running.server.queue().depth()).isZero();
     }
   }
