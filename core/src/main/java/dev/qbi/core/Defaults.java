@@ -45,8 +45,14 @@ public final class Defaults {
   /** The job handler run when none is named. */
   public static final String JOB_HANDLER = "weather-simulator";
 
-  /** How long job rows (and outputs) are kept. */
-  public static final Duration RETENTION = Duration.ofDays(30);
+  /** {@link #RETENTION} as text, for command-line option defaults. */
+  public static final String RETENTION_TEXT = "P30D";
+
+  /**
+   * How long finished jobs (rows and outputs) are kept after their last update: the DynamoDB TTL
+   * and S3 lifecycle on AWS, the retention sweeper locally.
+   */
+  public static final Duration RETENTION = Duration.parse(RETENTION_TEXT);
 
   /** The largest request body accepted by {@code POST /submit-job-request}. */
   public static final int MAX_BODY_BYTES = 256 * 1024;

@@ -4,9 +4,11 @@ import dev.qbi.adapters.local.files.FilePayloadStore;
 import dev.qbi.adapters.local.files.Secrets;
 import dev.qbi.adapters.local.files.UrlSigner;
 import dev.qbi.adapters.local.sqlite.SqliteDatabase;
+import dev.qbi.adapters.local.sqlite.SqliteDeadLetters;
 import dev.qbi.adapters.local.sqlite.SqliteJobIntake;
 import dev.qbi.adapters.local.sqlite.SqliteJobQueue;
 import dev.qbi.adapters.local.sqlite.SqliteJobTable;
+import dev.qbi.adapters.local.sqlite.SqliteRetention;
 import dev.qbi.core.auth.JwtTokenVerifier;
 import dev.qbi.core.auth.TokenVerifier;
 import dev.qbi.core.port.JobHandler;
@@ -16,17 +18,21 @@ import dev.qbi.core.usecase.InProcessJobExecutor;
 import dev.qbi.core.usecase.JobStatusQuery;
 import dev.qbi.core.usecase.LeaseKeeper;
 import dev.qbi.core.usecase.ListJobs;
+import dev.qbi.core.usecase.ManageDeadLetters;
 import dev.qbi.core.usecase.ProcessJob;
 import dev.qbi.core.usecase.SubmitJob;
 import dev.qbi.identity.IdentitySettings;
 import dev.qbi.identity.LocalIdentityProvider;
+import dev.qbi.runtime.local.api.AdminAccess;
 import dev.qbi.runtime.local.api.ApiErrors;
 import dev.qbi.runtime.local.api.ApiMetrics;
 import dev.qbi.runtime.local.api.Authenticator;
+import dev.qbi.runtime.local.api.DeadLetterAdminService;
 import dev.qbi.runtime.local.api.DownloadService;
 import dev.qbi.runtime.local.api.JobApiService;
 import dev.qbi.runtime.local.api.ObservabilityService;
 import dev.qbi.runtime.local.identity.CognitoService;
+import dev.qbi.runtime.local.worker.RetentionSweeper;
 import dev.qbi.runtime.local.worker.WorkerPool;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
@@ -41,23 +47,30 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The local runtime in one object: storage, identity, API, workers. {@link #start} returns once the
- * server listens; {@link #close} shuts down gracefully (stop accepting, let workers finish or
- * release their jobs, close the stores).
+ * The local runtime in one object: storage, identity, API, workers, the retention sweeper. {@link
+ * #start} returns once the server listens; {@link #close} shuts down gracefully (stop accepting,
+ * let workers finish or release their jobs, close the stores).
  */
 public final class IngestionServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(IngestionServer.class);
+
+  /** Between two batches of a retention pass: the writer is intake's meanwhile. */
+  private static final Duration RETENTION_PAUSE = Duration.ofMillis(20);
 
   private final ServerSettings settings;
   private final SqliteDatabase database;
   private final Optional<LocalIdentityProvider> identity;
   private final WorkerPool workers;
   private final LeaseKeeper leaseKeeper;
+  private final RetentionSweeper retention;
+  private final AdminAccess adminAccess;
+  private final SqliteDeadLetters deadLetters;
   private final WebServer web;
   private final SqliteJobQueue queue;
   private volatile boolean closed;
@@ -74,6 +87,7 @@ public final class IngestionServer implements AutoCloseable {
     queue = new SqliteJobQueue(database);
     SqliteJobTable table = new SqliteJobTable(database);
     SqliteJobIntake intake = new SqliteJobIntake(database, queue);
+    deadLetters = new SqliteDeadLetters(database);
 
     UrlSigner signer =
         new UrlSigner(Secrets.loadOrCreate(dataDir.resolve("keys/url-signing.key"), 32), clock);
@@ -127,6 +141,18 @@ public final class IngestionServer implements AutoCloseable {
     Gauge.builder("ingest.queue.depth", queue, SqliteJobQueue::depth)
         .description("Messages waiting or in flight")
         .register(registry);
+    Gauge.builder("ingest.dead_letters.depth", deadLetters, SqliteDeadLetters::depth)
+        .description("Dead letters waiting for an operator (redrive or purge)")
+        .register(registry);
+    retention =
+        new RetentionSweeper(
+            new SqliteRetention(database),
+            payloads,
+            clock,
+            settings.retention(),
+            settings.retentionSweepInterval(),
+            RETENTION_PAUSE,
+            registry);
     ApiMetrics apiMetrics = new ApiMetrics(registry);
     leaseKeeper =
         new LeaseKeeper(queue, table, settings.visibilityTimeout(), settings.jobTimeout());
@@ -153,8 +179,13 @@ public final class IngestionServer implements AutoCloseable {
     ApiErrors.register(routing);
     routing.register(api);
     routing.register(new DownloadService(payloads, apiMetrics));
-    routing.register(new ObservabilityService(registry, () -> !closed, queue::depth));
-    identity.ifPresent(idp -> routing.register(CognitoService.create(idp)));
+    routing.register(
+        new ObservabilityService(registry, () -> !closed, queue::depth, deadLetters::depth));
+    // one check for every operator action: the Cognito Admin* operations and the /admin routes
+    adminAccess = AdminAccess.loopbackOnly();
+    routing.register(
+        new DeadLetterAdminService(new ManageDeadLetters(table, deadLetters, clock), adminAccess));
+    identity.ifPresent(idp -> routing.register(CognitoService.create(idp, adminAccess)));
 
     web =
         WebServer.builder()
@@ -185,6 +216,7 @@ public final class IngestionServer implements AutoCloseable {
               + " (is the port in use?)");
     }
     server.workers.start();
+    server.retention.start();
     LOG.info("listening on {}", server.baseUrl());
     return server;
   }
@@ -220,6 +252,21 @@ public final class IngestionServer implements AutoCloseable {
     return queue;
   }
 
+  /** The dead letters (for operator tools and tests). */
+  public SqliteDeadLetters deadLetters() {
+    return deadLetters;
+  }
+
+  /** The background deletion of jobs past retention. */
+  public RetentionSweeper retention() {
+    return retention;
+  }
+
+  /** Who may perform operator actions (Cognito {@code Admin*}, the {@code /admin} routes). */
+  public AdminAccess adminAccess() {
+    return adminAccess;
+  }
+
   @Override
   public synchronized void close() {
     if (closed) {
@@ -230,6 +277,7 @@ public final class IngestionServer implements AutoCloseable {
     web.stop();
     workers.close();
     leaseKeeper.close();
+    retention.close();
     identity.ifPresent(LocalIdentityProvider::close);
     database.close();
     LOG.info("stopped");

@@ -1,13 +1,14 @@
 package dev.qbi.runtime.local;
 
+import dev.qbi.runtime.local.admin.DeadLettersCommand;
 import dev.qbi.runtime.local.identity.LoginCommand;
 import dev.qbi.runtime.local.identity.SignupCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * The {@code ingest} command line: {@code serve}, {@code signup}, {@code login}. ({@code ./ingest
- * bench} is dispatched by the launcher to the benchmark jar.)
+ * The {@code ingest} command line: {@code serve}, {@code signup}, {@code login}, {@code
+ * dead-letters}. ({@code ./ingest bench} is dispatched by the launcher to the benchmark jar.)
  */
 @Command(
     name = "ingest",
@@ -18,6 +19,7 @@ import picocli.CommandLine.Command;
       ServeCommand.class,
       SignupCommand.class,
       LoginCommand.class,
+      DeadLettersCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {
@@ -29,10 +31,14 @@ public final class Main implements Runnable {
   }
 
   static int run(String... args) {
+    return commandLine().execute(args);
+  }
+
+  /** The command line as {@link #main} runs it (tests set its output and error writers). */
+  static CommandLine commandLine() {
     return new CommandLine(new Main())
         .setCaseInsensitiveEnumValuesAllowed(true)
-        .setExecutionExceptionHandler(Main::explain)
-        .execute(args);
+        .setExecutionExceptionHandler(Main::explain);
   }
 
   /**

@@ -101,6 +101,14 @@ public final class ServeCommand implements Callable<Integer> {
   Duration retryDelay;
 
   @Option(
+      names = "--retention",
+      defaultValue = "${env:INGEST_RETENTION:-" + Defaults.RETENTION_TEXT + "}",
+      description =
+          "Finished jobs and their outputs are deleted this long after their last update, "
+              + "ISO-8601 duration; jobs with a dead letter are kept (env INGEST_RETENTION).")
+  Duration retention;
+
+  @Option(
       names = "--job-handler",
       defaultValue = "${env:INGEST_JOB_HANDLER:-" + Defaults.JOB_HANDLER + "}",
       description = "Business logic to run, by name (env INGEST_JOB_HANDLER).")
@@ -159,7 +167,8 @@ public final class ServeCommand implements Callable<Integer> {
             .poolId(poolId)
             .clientId(clientId)
             .externalIssuer(Optional.ofNullable(issuer).filter(s -> !s.isBlank()))
-            .syncOutputs(syncOutputs);
+            .syncOutputs(syncOutputs)
+            .retention(retention);
     if (workers > 0) {
       b.workers(workers);
     }

@@ -19,6 +19,9 @@ import java.util.Optional;
  *     local identity provider
  * @param jobTimeout how long a job's handler may run in one attempt before it is interrupted and
  *     the attempt fails
+ * @param retention finished jobs and their outputs are deleted this long after their last update
+ *     (jobs with a dead letter are kept)
+ * @param retentionSweepInterval how often the retention sweeper looks for jobs to delete
  */
 public record ServerSettings(
     String host,
@@ -41,7 +44,9 @@ public record ServerSettings(
     Optional<String> externalIssuer,
     int passwordIterations,
     Duration tokenCacheTtl,
-    boolean syncOutputs) {
+    boolean syncOutputs,
+    Duration retention,
+    Duration retentionSweepInterval) {
 
   public static final String DEFAULT_POOL_ID = "local_ingestion";
   public static final String DEFAULT_CLIENT_ID = "ingestion-local-client";
@@ -60,6 +65,14 @@ public record ServerSettings(
     }
     requirePositive(visibilityTimeout, "visibility timeout");
     requirePositive(jobTimeout, "job timeout");
+    if (retention == null || retention.isNegative() || retention.isZero()) {
+      throw new IllegalArgumentException("retention must be a positive duration, e.g. P30D");
+    }
+    if (retentionSweepInterval == null
+        || retentionSweepInterval.isNegative()
+        || retentionSweepInterval.isZero()) {
+      throw new IllegalArgumentException("the retention sweep interval must be positive");
+    }
   }
 
   private static void requirePositive(Duration d, String name) {
@@ -97,6 +110,8 @@ public record ServerSettings(
     b.passwordIterations = passwordIterations;
     b.tokenCacheTtl = tokenCacheTtl;
     b.syncOutputs = syncOutputs;
+    b.retention = retention;
+    b.retentionSweepInterval = retentionSweepInterval;
     return b;
   }
 
@@ -123,6 +138,8 @@ public record ServerSettings(
     private int passwordIterations = 210_000;
     private Duration tokenCacheTtl = Duration.ofSeconds(60);
     private boolean syncOutputs = false;
+    private Duration retention = Defaults.RETENTION;
+    private Duration retentionSweepInterval = Duration.ofMinutes(1);
 
     private Builder() {}
 
@@ -231,6 +248,16 @@ public record ServerSettings(
       return this;
     }
 
+    public Builder retention(Duration value) {
+      this.retention = value;
+      return this;
+    }
+
+    public Builder retentionSweepInterval(Duration value) {
+      this.retentionSweepInterval = value;
+      return this;
+    }
+
     public ServerSettings build() {
       return new ServerSettings(
           host,
@@ -253,7 +280,9 @@ public record ServerSettings(
           externalIssuer,
           passwordIterations,
           tokenCacheTtl,
-          syncOutputs);
+          syncOutputs,
+          retention,
+          retentionSweepInterval);
     }
   }
 

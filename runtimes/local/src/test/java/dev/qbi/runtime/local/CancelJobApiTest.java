@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterAll;
@@ -90,7 +91,7 @@ class CancelJobApiTest {
     assertThat(RecordingJobHandler.interrupted(jobId)).isEqualTo(1);
     assertThat(RecordingJobHandler.runs(jobId)).isEqualTo(1);
     await("its message is deleted", () -> running.server.queue().depth() == 0);
-    assertThat(new SqliteDeadLetters(running.server.database()).list(100))
+    assertThat(new SqliteDeadLetters(running.server.database()).list(100, Optional.empty()).items())
         .noneMatch(dead -> dead.message().jobId().toString().equals(jobId));
   }
 

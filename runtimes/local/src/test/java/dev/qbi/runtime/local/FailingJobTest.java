@@ -9,6 +9,7 @@ import dev.qbi.runtime.local.testing.FailingJobHandler;
 import dev.qbi.runtime.local.testing.RunningServer;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,7 +33,8 @@ class FailingJobTest {
           .hasValue("java.lang.IllegalStateException: " + FailingJobHandler.MESSAGE);
       assertThat(status.downloadUrl()).isEmpty();
       assertThat(status.otherFields()).doesNotContainKey("jobProcessedPayloadLink");
-      assertThat(new SqliteDeadLetters(running.server.database()).list(10))
+      assertThat(
+              new SqliteDeadLetters(running.server.database()).list(10, Optional.empty()).items())
           .singleElement()
           .satisfies(
               dead -> {

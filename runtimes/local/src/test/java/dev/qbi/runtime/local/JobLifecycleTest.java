@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -103,7 +104,8 @@ class JobLifecycleTest {
                           "dev.qbi.core.port.PermanentJobFailure: simulateDurationSeconds must be"));
       assertThat(errors(status)).hasSize(1);
       assertThat(RecordingJobHandler.runs(jobId)).isEqualTo(1);
-      assertThat(new SqliteDeadLetters(running.server.database()).list(10))
+      assertThat(
+              new SqliteDeadLetters(running.server.database()).list(10, Optional.empty()).items())
           .singleElement()
           .satisfies(
               dead -> {

@@ -176,6 +176,22 @@ public final class FilePayloadStore implements PayloadStore {
   }
 
   /**
+   * Deletes the file of {@code key} (retention); a file that is not there is fine.
+   *
+   * @return whether a file was deleted
+   * @throws InvalidRequestException for an invalid key
+   * @throws StorageException when the file exists and cannot be deleted
+   */
+  public boolean delete(String key) {
+    Path p = pathOf(key);
+    try {
+      return Files.deleteIfExists(p);
+    } catch (IOException e) {
+      throw new StorageException("cannot delete payload " + key, e);
+    }
+  }
+
+  /**
    * @throws InvalidRequestException for an invalid key
    * @throws IllegalArgumentException for a ttl that is not positive
    */

@@ -114,33 +114,40 @@ public final class SqliteJobTable implements JobTable {
   @Override
   public boolean update(Job next) {
     Objects.requireNonNull(next, "next");
-    boolean changed =
-        db.write(
-            s -> {
-              PreparedStatement ps = s.prepare(UPDATE);
-              ps.setString(1, next.status().wireName());
-              ps.setLong(2, Times.toNanos(next.updatedAt()));
-              ps.setInt(3, next.attempts());
-              ps.setString(4, next.outputKey());
-              ps.setString(5, next.error());
-              ps.setString(6, Errors.encode(next.errors()));
-              ps.setLong(7, next.version());
-              setInstant(ps, 8, next.cancelRequestedAt());
-              setInstant(ps, 9, next.redrivenAt());
-              ps.setString(10, next.id().toString());
-              ps.setLong(11, next.version() - 1);
-              int rows = ps.executeUpdate();
-              if (rows > 1) {
-                throw new IllegalStateException(rows + " job rows changed for id " + next.id());
-              }
-              return rows == 1;
-            });
+    boolean changed = db.write(s -> update(s, next));
     if (changed) {
       LOG.debug("job {} -> {} (v{})", next.id(), next.status().wireName(), next.version());
     } else {
       LOG.debug("job {} is no longer at v{}: update skipped", next.id(), next.version() - 1);
     }
     return changed;
+  }
+
+  /**
+   * Replaces the row of {@code next.id()} in the caller's write if it is still at {@code
+   * next.version() - 1}.
+   *
+   * @return whether the row changed
+   * @throws IllegalStateException when more than one row changed
+   */
+  static boolean update(Session s, Job next) throws SQLException {
+    PreparedStatement ps = s.prepare(UPDATE);
+    ps.setString(1, next.status().wireName());
+    ps.setLong(2, Times.toNanos(next.updatedAt()));
+    ps.setInt(3, next.attempts());
+    ps.setString(4, next.outputKey());
+    ps.setString(5, next.error());
+    ps.setString(6, Errors.encode(next.errors()));
+    ps.setLong(7, next.version());
+    setInstant(ps, 8, next.cancelRequestedAt());
+    setInstant(ps, 9, next.redrivenAt());
+    ps.setString(10, next.id().toString());
+    ps.setLong(11, next.version() - 1);
+    int rows = ps.executeUpdate();
+    if (rows > 1) {
+      throw new IllegalStateException(rows + " job rows changed for id " + next.id());
+    }
+    return rows == 1;
   }
 
   /**

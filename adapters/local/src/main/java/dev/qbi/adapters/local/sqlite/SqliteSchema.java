@@ -6,8 +6,9 @@ import java.sql.Statement;
 
 /**
  * The tables of {@link SqliteDatabase}: {@code jobs}, the {@code queue} of pending messages and its
- * {@code dead_letters}. Created if missing when the database opens; existing tables are left as
- * they are.
+ * {@code dead_letters}, with their indexes (among them {@code jobs_expiry}, terminal jobs by age,
+ * for {@link SqliteRetention}). Created if missing when the database opens; existing tables are
+ * left as they are.
  */
 final class SqliteSchema {
 
@@ -29,6 +30,9 @@ final class SqliteSchema {
       redriven_at  INTEGER
     ) WITHOUT ROWID""",
     "CREATE INDEX IF NOT EXISTS jobs_by_owner ON jobs (owner, submitted_at, id)",
+    // terminal jobs by age, for retention; running jobs are not in it, so intake does not pay
+    "CREATE INDEX IF NOT EXISTS jobs_expiry ON jobs (updated_at, id) WHERE "
+        + SqliteRetention.TERMINAL,
     """
     CREATE TABLE IF NOT EXISTS queue (
       id            INTEGER PRIMARY KEY,

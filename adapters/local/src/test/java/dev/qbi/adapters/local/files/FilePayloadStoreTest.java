@@ -140,6 +140,17 @@ class FilePayloadStoreTest extends PayloadStoreContract {
   }
 
   @Test
+  void delete_removes_the_file_and_a_missing_one_is_fine() {
+    String key = newKey();
+    store.put(key, utf8("{}"), "application/json");
+
+    assertThat(files.delete(key)).isTrue();
+    assertThat(store.get(key)).isEmpty();
+    assertThat(files.delete(key)).isFalse();
+    assertThatThrownBy(() -> files.delete("../escape")).isInstanceOf(InvalidRequestException.class);
+  }
+
+  @Test
   void writes_leave_no_temporary_files_behind() throws Exception {
     String key = newKey();
     for (int i = 0; i < 5; i++) {

@@ -3,6 +3,7 @@ package dev.qbi.adapters.local.sqlite;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.qbi.core.contract.JobInboxContract;
+import dev.qbi.core.job.DeadLetter;
 import dev.qbi.core.job.Decision;
 import dev.qbi.core.job.Delivery;
 import dev.qbi.core.job.JobMessage;
@@ -22,7 +23,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The SQLite queue as an inbox (the shared contract) and what only it does: dead letters, redrive.
+ * The SQLite queue as an inbox (the shared contract) and what only it does: dead letters (see
+ * {@link SqliteDeadLettersTest} for what operators do with them).
  */
 class SqliteJobQueueTest extends JobInboxContract {
 
@@ -62,7 +64,7 @@ class SqliteJobQueueTest extends JobInboxContract {
 
     sqliteQueue.settle(second, new Decision.DeadLetter("java.io.IOException: disk on fire"));
 
-    List<DeadLetter> dead = deadLetters.list(10);
+    List<DeadLetter> dead = deadLetters.list(10, Optional.empty()).items();
     assertThat(dead).hasSize(1);
     DeadLetter d = dead.get(0);
     assertThat(d.message().jobId()).isEqualTo(sent.jobId());
@@ -85,7 +87,7 @@ class SqliteJobQueueTest extends JobInboxContract {
 
     sqliteQueue.settle(stale, new Decision.DeadLetter("late"));
 
-    assertThat(deadLetters.list(10)).isEmpty();
+    assertThat(deadLetters.list(10, Optional.empty()).items()).isEmpty();
     assertThat(sqliteQueue.depth()).isEqualTo(1);
   }
 
@@ -101,50 +103,6 @@ class SqliteJobQueueTest extends JobInboxContract {
     assertThat(sqliteQueue.receive(1, LONG_LEASE, Duration.ZERO))
         .as("still leased to the current holder")
         .isEmpty();
-  }
-
-  @Test
-  void redrive_moves_dead_letters_back_with_receive_count_zero() throws Exception {
-    JobMessage a = message("{\"a\":1}");
-    JobMessage b = message("{\"b\":1}");
-    sqliteQueue.send(a);
-    sqliteQueue.send(b);
-    for (Delivery d : sqliteQueue.receive(10, LONG_LEASE, Duration.ZERO)) {
-      sqliteQueue.settle(d, new Decision.DeadLetter("boom"));
-    }
-    assertThat(deadLetters.depth()).isEqualTo(2);
-
-    assertThat(deadLetters.redrive(Optional.of(a.jobId()))).isEqualTo(1);
-    List<Delivery> back = sqliteQueue.receive(10, LONG_LEASE, Duration.ZERO);
-    assertThat(ids(back)).containsExactly(a.jobId());
-    assertThat(back.get(0).receiveCount()).as("count restarts from zero").isEqualTo(1);
-    assertThat(back.get(0).message().body()).isEqualTo(a.body());
-    assertThat(ids(deadLetters.list(10).stream().map(this::asDelivery).toList()))
-        .containsExactly(b.jobId());
-
-    assertThat(deadLetters.redrive(Optional.empty())).isEqualTo(1);
-    assertThat(deadLetters.depth()).isZero();
-    assertThat(ids(sqliteQueue.receive(10, LONG_LEASE, Duration.ZERO))).containsExactly(b.jobId());
-    assertThat(deadLetters.redrive(Optional.empty())).isZero();
-  }
-
-  @Test
-  void redrive_wakes_a_waiting_receiver() throws Exception {
-    JobMessage m = message("{}");
-    sqliteQueue.send(m);
-    sqliteQueue.settle(
-        sqliteQueue.receive(1, LONG_LEASE, Duration.ZERO).get(0), new Decision.DeadLetter("boom"));
-    ExecutorService pool = Executors.newSingleThreadExecutor();
-    try {
-      Future<List<Delivery>> waiting =
-          pool.submit(() -> sqliteQueue.receive(1, LONG_LEASE, Duration.ofSeconds(30)));
-
-      deadLetters.redrive(Optional.empty());
-
-      assertThat(ids(waiting.get(20, TimeUnit.SECONDS))).containsExactly(m.jobId());
-    } finally {
-      pool.shutdownNow();
-    }
   }
 
   @Test
@@ -208,10 +166,6 @@ class SqliteJobQueueTest extends JobInboxContract {
     assertThat(sqliteQueue.depth()).isEqualTo(1);
     sqliteQueue.settle(real, new Decision.Completed("jobs/x.json"));
     assertThat(sqliteQueue.depth()).isZero();
-  }
-
-  private Delivery asDelivery(DeadLetter d) {
-    return new Delivery(d.message(), "dead", Math.max(1, d.receiveCount()));
   }
 
   @Test

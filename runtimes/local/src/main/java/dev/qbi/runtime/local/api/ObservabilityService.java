@@ -12,17 +12,25 @@ import java.util.Map;
 import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
 
-/** {@code GET /health} (no token) and {@code GET /metrics} (Prometheus text format). */
+/**
+ * {@code GET /health} (no token: status, queue depth, dead letters waiting for an operator) and
+ * {@code GET /metrics} (Prometheus text format).
+ */
 public final class ObservabilityService implements HttpService {
   private final PrometheusMeterRegistry registry;
   private final BooleanSupplier healthy;
   private final LongSupplier queueDepth;
+  private final LongSupplier deadLetterDepth;
 
   public ObservabilityService(
-      PrometheusMeterRegistry registry, BooleanSupplier healthy, LongSupplier queueDepth) {
+      PrometheusMeterRegistry registry,
+      BooleanSupplier healthy,
+      LongSupplier queueDepth,
+      LongSupplier deadLetterDepth) {
     this.registry = registry;
     this.healthy = healthy;
     this.queueDepth = queueDepth;
+    this.deadLetterDepth = deadLetterDepth;
   }
 
   @Override
@@ -35,6 +43,7 @@ public final class ObservabilityService implements HttpService {
     Map<String, Object> json = new LinkedHashMap<>();
     json.put("status", ok ? "UP" : "DOWN");
     json.put("queueDepth", queueDepth.getAsLong());
+    json.put("deadLetterDepth", deadLetterDepth.getAsLong());
     Json.send(res, ok ? 200 : 503, json);
   }
 

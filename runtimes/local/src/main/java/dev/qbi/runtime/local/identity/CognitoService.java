@@ -13,7 +13,7 @@ import dev.qbi.identity.SignUpResult;
 import dev.qbi.identity.UserInfo;
 import dev.qbi.runtime.local.api.AdminAccess;
 import dev.qbi.runtime.local.api.AdminAccess.AdminRequest;
-import io.helidon.http.Header;
+import dev.qbi.runtime.local.api.AdminRequests;
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.HttpMediaType;
@@ -25,10 +25,7 @@ import io.helidon.webserver.http.ServerResponse;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -75,7 +72,7 @@ public final class CognitoService implements HttpService {
     return new CognitoService(idp, AdminAccess.loopbackOnly());
   }
 
-  /** For tests: decide which callers may use admin actions. */
+  /** Admin actions accepted when {@code adminAllowed} says so (the server's one operator check). */
   public static CognitoService create(LocalIdentityProvider idp, AdminAccess adminAllowed) {
     return new CognitoService(idp, adminAllowed);
   }
@@ -101,7 +98,7 @@ public final class CognitoService implements HttpService {
       checkContentType(req);
       byte[] raw = readBytes(req);
       JsonNode body = parse(raw);
-      ObjectNode answer = handle(action, body, adminRequest(req, raw));
+      ObjectNode answer = handle(action, body, AdminRequests.of(req, raw));
       send(res, Status.OK_200, answer);
       LOG.debug("Cognito {} answered 200 (request {})", action, requestId);
     } catch (CognitoException e) {
@@ -118,22 +115,6 @@ public final class CognitoService implements HttpService {
           CognitoException.INTERNAL_ERROR,
           "Internal error, request " + requestId);
     }
-  }
-
-  private static AdminRequest adminRequest(ServerRequest req, byte[] body) {
-    Map<String, List<String>> headers = new LinkedHashMap<>();
-    for (Header h : req.headers()) {
-      headers
-          .computeIfAbsent(h.name().toLowerCase(Locale.ROOT), k -> new ArrayList<>())
-          .addAll(h.allValues());
-    }
-    return new AdminRequest(
-        req.prologue().method().text(),
-        req.path().rawPath(),
-        req.query().rawValue(),
-        headers,
-        body,
-        req.remotePeer().address());
   }
 
   private ObjectNode handle(String action, JsonNode body, AdminRequest caller) {
