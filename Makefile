@@ -8,7 +8,7 @@
 #   make lambda-jar            just build runtimes/lambda/target/qbi-runtime-lambda.jar
 SHELL := /bin/bash
 JAR := runtimes/lambda/target/qbi-runtime-lambda.jar
-FUNCTIONS := AuthorizerFunction JobProcessorFunction BatchSimulatorFunction JobStatusFunction ListJobsFunction
+FUNCTIONS := AuthorizerFunction JobProcessorFunction BatchSimulatorFunction JobStatusFunction ListJobsFunction CancelJobFunction
 SOURCES := $(shell find pom.xml core/pom.xml adapters/aws/pom.xml runtimes/lambda/pom.xml core/src/main adapters/aws/src/main runtimes/lambda/src/main -type f 2>/dev/null)
 
 .PHONY: lambda-jar $(addprefix build-,$(FUNCTIONS))

@@ -47,13 +47,38 @@ class AlarmsTest {
   @Test
   void every_function_has_an_errors_alarm_and_a_throttles_alarm() {
     for (String function : template.functionIds()) {
-      for (String metric : List.of("Errors", "Throttles")) {
+      List<String> metrics =
+          function.equals("AuthorizerFunction")
+              ? List.of("Throttles")
+              : List.of("Errors", "Throttles");
+      for (String metric : metrics) {
         List<Map<String, Object>> found =
             alarmsOn("AWS/Lambda", metric, "FunctionName", Map.of("Ref", function));
         assertThat(found).as(metric + " alarm of " + function).hasSize(1);
         assertFiresOnFirstOccurrence(found.get(0));
       }
     }
+  }
+
+  @Test
+  void the_authorizer_alarms_on_its_faults_not_on_lambda_errors_which_count_rejected_tokens() {
+    // a rejected token is an error to Lambda ("Unauthorized" is thrown, API Gateway answers 401)
+    assertThat(
+            alarmsOn("AWS/Lambda", "Errors", "FunctionName", Map.of("Ref", "AuthorizerFunction")))
+        .isEmpty();
+    Map<String, Object> variables = template.functionVariables("AuthorizerFunction");
+    Object namespace = variables.get("POWERTOOLS_METRICS_NAMESPACE");
+    Object service = variables.get("POWERTOOLS_SERVICE_NAME");
+    assertThat(namespace).isNotNull();
+    // Powertools publishes with the dimension Service = POWERTOOLS_SERVICE_NAME
+    List<Map<String, Object>> found =
+        alarmsOn((String) namespace, "AuthorizerFaults", "Service", service);
+    assertThat(found).hasSize(1);
+    assertFiresOnFirstOccurrence(found.get(0));
+    assertThat(Cfn.list(found.get(0).get("Dimensions"))).hasSize(1);
+    assertThat(
+            Repo.text("runtimes/lambda/src/main/java/dev/qbi/runtime/lambda/AuthorizerFaults.java"))
+        .contains("\"AuthorizerFaults\"");
   }
 
   @Test
@@ -112,6 +137,7 @@ class AlarmsTest {
 
   @Test
   void every_alarm_notifies_the_alarm_topic_and_ignores_missing_data() {
+    // Errors and Throttles of every function (the authorizer: faults instead of Errors), plus 6
     assertThat(alarms()).hasSize(2 * template.functionIds().size() + 6);
     for (Map<String, Object> alarm : alarms()) {
       assertThat(alarm.get("AlarmActions")).isEqualTo(List.of(Map.of("Ref", "AlarmTopic")));
@@ -135,6 +161,9 @@ class AlarmsTest {
     assertThat(forCloudWatch.get(0).get("Effect")).isEqualTo("Allow");
     assertThat(Cfn.listOrSingle(forCloudWatch.get(0).get("Action")))
         .containsExactlyInAnyOrder("kms:Decrypt", "kms:GenerateDataKey*");
+    // only for this account's alarms
+    assertThat(Cfn.at(forCloudWatch.get(0), "Condition", "StringEquals", "aws:SourceAccount"))
+        .isEqualTo(Map.of("Ref", "AWS::AccountId"));
   }
 
   @Test

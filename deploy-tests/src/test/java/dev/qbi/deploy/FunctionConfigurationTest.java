@@ -17,7 +17,8 @@ class FunctionConfigurationTest {
           "dev.qbi.runtime.lambda.JobProcessorHandler",
           "dev.qbi.runtime.lambda.BatchSimulatorHandler",
           "dev.qbi.runtime.lambda.JobStatusHandler",
-          "dev.qbi.runtime.lambda.ListJobsHandler");
+          "dev.qbi.runtime.lambda.ListJobsHandler",
+          "dev.qbi.runtime.lambda.CancelJobHandler");
 
   private final SamTemplate template = Repo.template();
 
@@ -119,6 +120,8 @@ class FunctionConfigurationTest {
             "MAX_RECEIVE_COUNT",
             "LINK_TTL_SECONDS",
             "JOB_RETENTION_DAYS",
+            "SIMULATOR_TIMEOUT_SECONDS",
+            "DEADLINE_MARGIN_SECONDS",
             "POWERTOOLS_SERVICE_NAME",
             "POWERTOOLS_METRICS_NAMESPACE",
             "POWERTOOLS_LOG_LEVEL");
@@ -150,6 +153,25 @@ class FunctionConfigurationTest {
     int processor = Cfn.integer(template.functionSetting("JobProcessorFunction", "Timeout"));
     int simulator = Cfn.integer(template.functionSetting("BatchSimulatorFunction", "Timeout"));
     assertThat(processor).isGreaterThan(simulator);
+  }
+
+  @Test
+  void processor_knows_the_simulators_timeout_and_has_the_time_to_start_a_job() {
+    Map<String, Object> variables = template.functionVariables("JobProcessorFunction");
+    int simulator = Cfn.integer(template.functionSetting("BatchSimulatorFunction", "Timeout"));
+    int processor = Cfn.integer(template.functionSetting("JobProcessorFunction", "Timeout"));
+    int margin = Cfn.integer(variables.get("DEADLINE_MARGIN_SECONDS"));
+
+    assertThat(Cfn.integer(variables.get("SIMULATOR_TIMEOUT_SECONDS")))
+        .as("SIMULATOR_TIMEOUT_SECONDS = the simulator function's Timeout")
+        .isEqualTo(simulator);
+    assertThat(margin).isPositive();
+    // a message starts only with the Invoke's longest wait (timeout + margin) plus the margin left;
+    // a fresh invocation must be able to start a second one even after a first that took that long
+    int invokeWait = simulator + margin;
+    assertThat(processor)
+        .as("processor Timeout leaves room for two jobs")
+        .isGreaterThanOrEqualTo(invokeWait + (invokeWait + margin));
   }
 
   @Test

@@ -58,10 +58,25 @@ class HttpApiTest {
   }
 
   @Test
-  void the_api_serves_the_original_routes_and_the_job_list() {
+  void the_api_serves_the_original_routes_the_job_list_and_cancel() {
     assertThat(routes())
         .containsExactlyInAnyOrder(
-            "POST /submit-job-request", "GET /job-status/{jobId}", "GET /jobs");
+            "POST /submit-job-request",
+            "GET /job-status/{jobId}",
+            "GET /jobs",
+            "DELETE /jobs/{jobId}");
+  }
+
+  @Test
+  void the_authorizers_policy_allows_every_route_of_the_api() {
+    // the authorizer's answer is cached per token and reused for every route, so its policy must
+    // name them all (as METHOD/path, path parameters as *): a route it leaves out gets a 403
+    String authorizer =
+        Repo.text("runtimes/lambda/src/main/java/dev/qbi/runtime/lambda/AuthorizerHandler.java");
+    for (String route : routes()) {
+      String resource = route.replace(" ", "").replaceAll("\\{[^}]+}", "*");
+      assertThat(authorizer).as(route).contains("\"" + resource + "\"");
+    }
   }
 
   @Test
@@ -91,10 +106,12 @@ class HttpApiTest {
   void lambda_routes_call_the_live_alias_with_payload_format_2_0() {
     Map<String, String> routeFunction =
         Map.of(
-            "/job-status/{jobId}", "JobStatusFunction",
-            "/jobs", "ListJobsFunction");
+            "get /job-status/{jobId}", "JobStatusFunction",
+            "get /jobs", "ListJobsFunction",
+            "delete /jobs/{jobId}", "CancelJobFunction");
     for (Map.Entry<String, String> route : routeFunction.entrySet()) {
-      Map<String, Object> integration = integration(route.getKey(), "get");
+      String[] methodAndPath = route.getKey().split(" ");
+      Map<String, Object> integration = integration(methodAndPath[1], methodAndPath[0]);
       assertThat(integration.get("type")).isEqualTo("aws_proxy");
       assertThat(integration.get("payloadFormatVersion")).isEqualTo("2.0");
       assertThat(integration.get("httpMethod")).isEqualTo("POST");
@@ -108,6 +125,8 @@ class HttpApiTest {
                   + "}/invocations");
     }
     assertThat(Cfn.at(operation("/job-status/{jobId}", "get"), "parameters").toString())
+        .contains("name=jobId", "in=path", "required=true");
+    assertThat(Cfn.at(operation("/jobs/{jobId}", "delete"), "parameters").toString())
         .contains("name=jobId", "in=path", "required=true");
   }
 

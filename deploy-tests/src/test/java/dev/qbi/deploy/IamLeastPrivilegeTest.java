@@ -69,7 +69,12 @@ class IamLeastPrivilegeTest {
           "ListJobsFunction",
           union(
               loggingAndTracing("ListJobsFunctionLogGroup"),
-              "dynamodb:Query ${JobTable.Arn}/index/owner-submittedAt-index"));
+              "dynamodb:Query ${JobTable.Arn}/index/owner-submittedAt-index"),
+          "CancelJobFunction",
+          union(
+              loggingAndTracing("CancelJobFunctionLogGroup"),
+              "dynamodb:GetItem JobTable.Arn",
+              "dynamodb:PutItem JobTable.Arn"));
 
   /** The Allow statements of a role's inline policies. */
   private List<Map<String, Object>> statements(String role) {
@@ -165,7 +170,8 @@ class IamLeastPrivilegeTest {
         .containsExactlyInAnyOrder(
             "sqs:SendMessage JobRequestQueue.Arn",
             "lambda:InvokeFunction JobStatusFunction.Alias",
-            "lambda:InvokeFunction ListJobsFunction.Alias");
+            "lambda:InvokeFunction ListJobsFunction.Alias",
+            "lambda:InvokeFunction CancelJobFunction.Alias");
     assertThat(trustedService(template.properties("AuthorizerInvokeRole")))
         .isEqualTo("apigateway.amazonaws.com");
     assertThat(grants("AuthorizerInvokeRole"))

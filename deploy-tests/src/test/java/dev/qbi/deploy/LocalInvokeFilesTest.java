@@ -22,7 +22,8 @@ class LocalInvokeFilesTest {
           "dev.qbi.runtime.lambda.JobProcessorHandler", "events/job-processor.json",
           "dev.qbi.runtime.lambda.BatchSimulatorHandler", "events/batch-simulator.json",
           "dev.qbi.runtime.lambda.JobStatusHandler", "events/job-status.json",
-          "dev.qbi.runtime.lambda.ListJobsHandler", "events/list-jobs.json");
+          "dev.qbi.runtime.lambda.ListJobsHandler", "events/list-jobs.json",
+          "dev.qbi.runtime.lambda.CancelJobHandler", "events/cancel-job.json");
 
   private final SamTemplate template = Repo.template();
 
@@ -107,7 +108,15 @@ class LocalInvokeFilesTest {
     assertThat(list.path("version").asText()).isEqualTo("2.0");
     assertThat(list.path("routeKey").asText()).isEqualTo("GET /jobs");
 
-    for (JsonNode event : List.of(status, list)) {
+    JsonNode cancel = Repo.json(EVENTS.get("dev.qbi.runtime.lambda.CancelJobHandler"));
+    assertThat(cancel.path("version").asText()).isEqualTo("2.0");
+    assertThat(cancel.path("routeKey").asText()).isEqualTo("DELETE /jobs/{jobId}");
+    assertThat(cancel.path("requestContext").path("http").path("method").asText())
+        .isEqualTo("DELETE");
+    assertThat(cancel.path("rawPath").asText())
+        .isEqualTo("/jobs/" + cancel.path("pathParameters").path("jobId").asText());
+
+    for (JsonNode event : List.of(status, list, cancel)) {
       assertThat(
               event.path("requestContext").path("authorizer").path("lambda").path("owner").asText())
           .isNotBlank();

@@ -1,5 +1,7 @@
 package dev.qbi.adapters.aws;
 
+import java.util.Optional;
+
 /**
  * Traces the AWS calls an adapter makes over plain HTTP, without an SDK client (whose execution
  * interceptors would otherwise see them): {@link LambdaInvokeJobExecutor}'s Invoke. The Lambda
@@ -9,6 +11,15 @@ public interface CallTracing {
 
   /** When a call starts (seconds since the epoch), to be passed back to {@link #record}. */
   double start();
+
+  /**
+   * The {@code X-Amzn-Trace-Id} header to send with the call this thread {@link #start started}, so
+   * that the callee joins the trace (on a sampled trace its parent is that call's own record);
+   * empty when there is no trace to join. Must not throw.
+   */
+  default Optional<String> traceHeader() {
+    return Optional.empty();
+  }
 
   /**
    * One call that ended now.

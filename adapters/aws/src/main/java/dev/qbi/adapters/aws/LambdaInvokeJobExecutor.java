@@ -20,6 +20,7 @@ import software.amazon.awssdk.http.HttpExecuteResponse;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.SdkHttpFullRequest;
 import software.amazon.awssdk.http.SdkHttpMethod;
+import software.amazon.awssdk.http.SdkHttpRequest;
 import software.amazon.awssdk.http.auth.aws.signer.AwsV4HttpSigner;
 import software.amazon.awssdk.http.auth.spi.signer.SignedRequest;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
@@ -38,7 +39,9 @@ import software.amazon.awssdk.utils.http.SdkHttpUtils;
  * {@code url-connection-client}, without the SDK's Lambda client, whose ~3 MB of generated model
  * classes (one per Lambda API operation) alone would push the function jar past its 20 MB budget.
  * When a {@link CallTracing} is given, each call is recorded with it (on Lambda: an X-Ray
- * subsegment like the SDK clients').
+ * subsegment like the SDK clients'), and the trace header it names ({@value #TRACE_HEADER}) goes
+ * with the request, so the simulator's invocation joins the processor's trace. The header is not
+ * signed (the SDK's signer leaves it out too), so adding it cannot break the signature.
  *
  * <p>Outcomes, each failure failing the attempt (the processor retries it):
  *
@@ -62,8 +65,11 @@ public final class LambdaInvokeJobExecutor implements JobExecutor {
   /** How long to wait for a connection to the Lambda endpoint ({@link #create}). */
   public static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
 
-  /** How long an invoke may take ({@link #create}): the longest a function may run. */
-  public static final Duration INVOKE_TIMEOUT = Duration.ofMinutes(15);
+  /** The longest read timeout {@link #create} accepts: the longest a function may run. */
+  public static final Duration MAX_INVOKE_TIMEOUT = Duration.ofMinutes(15);
+
+  /** The X-Ray trace header sent with the Invoke when the call is traced. */
+  public static final String TRACE_HEADER = "X-Amzn-Trace-Id";
 
   private static final Logger LOG = LoggerFactory.getLogger(LambdaInvokeJobExecutor.class);
   private static final String FUNCTION_ERROR = "X-Amz-Function-Error";
@@ -117,10 +123,24 @@ public final class LambdaInvokeJobExecutor implements JobExecutor {
    * For a function in {@code region}: the default credentials chain (on Lambda: the function role,
    * SnapStart-safe), the endpoint as every SDK client resolves it ({@code AWS_ENDPOINT_URL_LAMBDA},
    * {@code AWS_ENDPOINT_URL}, the profile, else {@code https://lambda.<region>.<partition
-   * domain>}), an HTTP client with {@link #CONNECT_TIMEOUT} and {@link #INVOKE_TIMEOUT}.
+   * domain>}), an HTTP client with {@link #CONNECT_TIMEOUT} and {@code invokeTimeout} as its read
+   * timeout.
+   *
+   * @param invokeTimeout how long to wait for the function's answer: its own timeout plus a margin
+   *     (a function cannot answer later than its timeout, so waiting longer only holds the caller
+   *     past its own deadline); 1 s up to {@link #MAX_INVOKE_TIMEOUT}
    */
   public static LambdaInvokeJobExecutor create(
-      Region region, String functionName, Optional<? extends CallTracing> tracing) {
+      Region region,
+      String functionName,
+      Duration invokeTimeout,
+      Optional<? extends CallTracing> tracing) {
+    Objects.requireNonNull(invokeTimeout, "invokeTimeout");
+    if (invokeTimeout.compareTo(Duration.ofSeconds(1)) < 0
+        || invokeTimeout.compareTo(MAX_INVOKE_TIMEOUT) > 0) {
+      throw new IllegalArgumentException(
+          "invokeTimeout must be between 1 s and 15 min, was " + invokeTimeout);
+    }
     URI endpoint =
         AwsClientEndpointProvider.builder()
             .serviceEndpointOverrideEnvironmentVariable("AWS_ENDPOINT_URL_LAMBDA")
@@ -136,7 +156,7 @@ public final class LambdaInvokeJobExecutor implements JobExecutor {
     SdkHttpClient http =
         UrlConnectionHttpClient.builder()
             .connectionTimeout(CONNECT_TIMEOUT)
-            .socketTimeout(INVOKE_TIMEOUT)
+            .socketTimeout(invokeTimeout)
             .build();
     return new LambdaInvokeJobExecutor(
         http,
@@ -187,6 +207,7 @@ public final class LambdaInvokeJobExecutor implements JobExecutor {
             .putHeader("X-Amz-Log-Type", "None")
             .build();
     double started = tracing.map(CallTracing::start).orElse(0.0);
+    Optional<String> traceHeader = tracing.flatMap(CallTracing::traceHeader);
     int status = 0;
     String requestId = null;
     boolean failed = true;
@@ -199,10 +220,14 @@ public final class LambdaInvokeJobExecutor implements JobExecutor {
                       .payload(ContentStreamProvider.fromByteArray(payload))
                       .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, "lambda")
                       .putProperty(AwsV4HttpSigner.REGION_NAME, region.id()));
+      SdkHttpRequest toSend =
+          traceHeader
+              .map(h -> signed.request().toBuilder().putHeader(TRACE_HEADER, h).build())
+              .orElse(signed.request());
       HttpExecuteResponse response =
           http.prepareRequest(
                   HttpExecuteRequest.builder()
-                      .request(signed.request())
+                      .request(toSend)
                       .contentStreamProvider(signed.payload().orElse(null))
                       .build())
               .call();

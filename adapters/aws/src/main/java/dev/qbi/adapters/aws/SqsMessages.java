@@ -79,6 +79,17 @@ public final class SqsMessages {
     return new Delivery(message, receiptHandle, (int) receiveCount);
   }
 
+  /**
+   * Whether a message is one of this adapter's dead-letter copies ({@value
+   * SqsJobQueue#ERROR_ATTRIBUTE} attribute) received from the job queue again: moved back from the
+   * dead-letter queue ({@code StartMessageMoveTask} keeps the attributes), i.e. a redrive.
+   *
+   * @param messageAttributes the string values of the message attributes
+   */
+  public static boolean isRedrive(Map<String, String> messageAttributes) {
+    return messageAttributes != null && messageAttributes.containsKey(SqsJobQueue.ERROR_ATTRIBUTE);
+  }
+
   static MessageAttributeValue text(String value) {
     return MessageAttributeValue.builder().dataType("String").stringValue(value).build();
   }

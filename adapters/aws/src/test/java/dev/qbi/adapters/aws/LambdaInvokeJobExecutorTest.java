@@ -76,11 +76,18 @@ class LambdaInvokeJobExecutorTest {
   private record Traced(Call call, boolean failed) {}
 
   private static final class RecordingTracing implements CallTracing {
+    static final String HEADER =
+        "Root=1-5759e988-bd862e3fe1be46a994272793;Parent=0123456789abcdef;Sampled=1";
     final List<Traced> calls = new CopyOnWriteArrayList<>();
 
     @Override
     public double start() {
       return 1.5;
+    }
+
+    @Override
+    public Optional<String> traceHeader() {
+      return Optional.of(HEADER);
     }
 
     @Override
@@ -183,6 +190,37 @@ class LambdaInvokeJobExecutorTest {
     assertThat(tracing.calls)
         .containsExactly(
             new Traced(new Call("Lambda", "Invoke", "us-east-1", 200, "req-1"), false));
+    assertThat(header(r, "X-Amzn-Trace-Id")).isEqualTo(RecordingTracing.HEADER);
+  }
+
+  @Test
+  void an_untraced_invoke_sends_no_trace_header() throws Exception {
+    answer = new Answer(200, Map.of(), COMPLETE);
+
+    new LambdaInvokeJobExecutor(
+            http, credentials("AKIDTEST"), Region.US_EAST_1, endpoint(), FUNCTION)
+        .execute(request);
+
+    assertThat(header(last.get(), "X-Amzn-Trace-Id")).isNull();
+  }
+
+  @Test
+  void the_trace_header_is_not_part_of_the_signature_the_service_checks() throws Exception {
+    try (LocalLambda lambda = LocalLambda.start()) {
+      lambda.deploy(FUNCTION, (event, out) -> out.write(COMPLETE.getBytes(StandardCharsets.UTF_8)));
+      AwsCredentialsProvider good =
+          StaticCredentialsProvider.create(
+              AwsBasicCredentials.create(TestAws.ACCESS_KEY, TestAws.SECRET));
+
+      String key =
+          new LambdaInvokeJobExecutor(
+                  http, good, Region.EU_WEST_1, lambda.endpoint(), FUNCTION, Optional.of(tracing))
+              .execute(request);
+
+      assertThat(key).isEqualTo("jobs/x.json");
+      assertThat(lambda.invocations().get(0).headers().get("X-amzn-trace-id"))
+          .containsExactly(RecordingTracing.HEADER);
+    }
   }
 
   @Test
@@ -377,7 +415,8 @@ class LambdaInvokeJobExecutorTest {
     settings.forEach(System::setProperty);
     try {
       String key =
-          LambdaInvokeJobExecutor.create(Region.EU_CENTRAL_1, "simulator", Optional.empty())
+          LambdaInvokeJobExecutor.create(
+                  Region.EU_CENTRAL_1, "simulator", Duration.ofSeconds(70), Optional.empty())
               .execute(request);
 
       assertThat(key).isEqualTo("jobs/x.json");
@@ -388,6 +427,20 @@ class LambdaInvokeJobExecutorTest {
     } finally {
       settings.keySet().forEach(System::clearProperty);
     }
+  }
+
+  @Test
+  void create_refuses_a_read_timeout_beyond_what_a_function_may_run() {
+    assertThatThrownBy(
+            () ->
+                LambdaInvokeJobExecutor.create(
+                    Region.EU_CENTRAL_1, "simulator", Duration.ofMinutes(16), Optional.empty()))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(
+            () ->
+                LambdaInvokeJobExecutor.create(
+                    Region.EU_CENTRAL_1, "simulator", Duration.ZERO, Optional.empty()))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test

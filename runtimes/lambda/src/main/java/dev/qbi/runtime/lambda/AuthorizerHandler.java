@@ -24,11 +24,16 @@ import org.slf4j.LoggerFactory;
  * <p>The token comes from the {@code Authorization} header, raw or as {@code Bearer <token>}, and
  * is checked by the shared {@link JwtTokenVerifier} against the Cognito pool's JWKS ({@code
  * COGNITO_ISSUER} + {@code /.well-known/jwks.json}). A good token gets a policy allowing exactly
- * the API's three routes in the calling stage (so API Gateway's authorizer cache may serve any of
- * them), {@code principalId} = {@code sub}, and a context with {@code owner} (= {@code sub}) and
- * {@code username}; the integrations read the owner from there. Any other token makes the handler
- * throw an exception whose message is exactly {@code Unauthorized}: API Gateway answers that with
- * 401 (a Deny policy would be a 403).
+ * the API's routes in the calling stage (so API Gateway's authorizer cache may serve any of them),
+ * {@code principalId} = {@code sub}, and a context with {@code owner} (= {@code sub}) and {@code
+ * username}; the integrations read the owner from there. Any other token makes the handler throw an
+ * exception whose message is exactly {@code Unauthorized}: API Gateway answers that with 401 (a
+ * Deny policy, or a simple response with {@code isAuthorized: false}, would be a 403).
+ *
+ * <p>Because a rejection is an error to Lambda, the function's {@code Errors} metric counts bad
+ * tokens as well as faults. Any other exception (a bug, a broken configuration) is therefore also
+ * counted in {@link AuthorizerFaults} before it is rethrown (API Gateway then answers 500), and the
+ * stack's alarm watches that metric instead of {@code Errors}.
  */
 public final class AuthorizerHandler
     implements RequestHandler<APIGatewayCustomAuthorizerEvent, IamPolicyResponse> {
@@ -39,6 +44,7 @@ public final class AuthorizerHandler
           "COGNITO_ISSUER",
           "USER_POOL_CLIENT_ID",
           "POWERTOOLS_SERVICE_NAME",
+          "POWERTOOLS_METRICS_NAMESPACE",
           "POWERTOOLS_LOG_LEVEL");
 
   /** The error message API Gateway turns into a 401. */
@@ -46,23 +52,25 @@ public final class AuthorizerHandler
 
   /** The routes a verified caller may invoke, as {@code METHOD/path} below the stage. */
   public static final List<String> ROUTES =
-      List.of("POST/submit-job-request", "GET/job-status/*", "GET/jobs");
+      List.of("POST/submit-job-request", "GET/job-status/*", "GET/jobs", "DELETE/jobs/*");
 
   private static final Logger LOG = LoggerFactory.getLogger(AuthorizerHandler.class);
 
   private final TokenVerifier verifier;
+  private final AuthorizerFaults faults;
 
   /** The Lambda runtime's entry: configuration from the environment, built once per container. */
   public AuthorizerHandler() {
-    this(Env.system(ENV));
+    this(verifier(Env.system(ENV)), AuthorizerFaults.powertools());
   }
 
   AuthorizerHandler(Env env) {
-    this(verifier(env));
+    this(verifier(env), AuthorizerFaults.NONE);
   }
 
-  AuthorizerHandler(TokenVerifier verifier) {
+  AuthorizerHandler(TokenVerifier verifier, AuthorizerFaults faults) {
     this.verifier = Objects.requireNonNull(verifier, "verifier");
+    this.faults = Objects.requireNonNull(faults, "faults");
   }
 
   /** The Cognito verifier: issuer and app client from the environment, the pool's JWKS URL. */
@@ -87,8 +95,21 @@ public final class AuthorizerHandler
   /**
    * @throws UnauthorizedException with the message {@code Unauthorized} for a missing or bad token
    *     or an event without a usable {@code methodArn}
+   * @throws RuntimeException anything else, counted in {@link AuthorizerFaults} first
    */
   IamPolicyResponse authorize(APIGatewayCustomAuthorizerEvent event) {
+    try {
+      return decide(event);
+    } catch (UnauthorizedException rejected) {
+      throw rejected;
+    } catch (RuntimeException fault) {
+      LOG.error("authorizer fault", fault);
+      faults.record(fault);
+      throw fault;
+    }
+  }
+
+  private IamPolicyResponse decide(APIGatewayCustomAuthorizerEvent event) {
     if (event == null) {
       throw unauthorized("no event");
     }

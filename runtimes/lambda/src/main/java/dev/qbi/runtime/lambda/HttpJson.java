@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.qbi.core.error.UnauthorizedException;
 import dev.qbi.core.job.Owner;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -56,6 +57,26 @@ final class HttpJson {
       throw new UnauthorizedException("Unauthorized");
     }
     return new Owner(text);
+  }
+
+  /**
+   * The job id of a {@code .../{jobId}} route: its path parameter ({@code jobId}, or {@code job-id}
+   * or {@code id}), else what follows {@code prefix} (e.g. {@code /jobs/}) in the raw path; null
+   * when there is neither.
+   */
+  static String jobIdText(APIGatewayV2HTTPEvent event, String prefix) {
+    Map<String, String> params = event == null ? null : event.getPathParameters();
+    if (params != null) {
+      for (String name : List.of("jobId", "job-id", "id")) {
+        String value = params.get(name);
+        if (value != null) {
+          return value;
+        }
+      }
+    }
+    String path = Optional.ofNullable(event).map(APIGatewayV2HTTPEvent::getRawPath).orElse("");
+    int at = path.lastIndexOf(prefix);
+    return at < 0 ? null : path.substring(at + prefix.length());
   }
 
   /** A query-string parameter; an empty value counts as absent, as on the local server. */

@@ -8,6 +8,9 @@ interface JobMetrics {
   /** One message's decision; {@code null} when its processing threw unexpectedly. */
   void record(Decision decision);
 
+  /** Messages of the batch that were not started because the invocation was near its end. */
+  void deferred(int messages);
+
   /** Publishes the invocation's counts and starts over. */
   void flush();
 
@@ -16,6 +19,9 @@ interface JobMetrics {
       new JobMetrics() {
         @Override
         public void record(Decision decision) {}
+
+        @Override
+        public void deferred(int messages) {}
 
         @Override
         public void flush() {}

@@ -16,12 +16,15 @@ import dev.qbi.core.port.JobInbox;
 import dev.qbi.core.port.JobTable;
 import dev.qbi.core.usecase.ProcessJob;
 import dev.qbi.core.usecase.ProcessJob.RetryPolicy;
+import dev.qbi.core.usecase.RedriveOnDelivery;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -39,6 +42,18 @@ import org.slf4j.MDC;
  * {@code JOB_DLQ_URL}) → success, Lambda deletes it; a failed attempt to be retried, a delivery
  * that lost its job to another, or anything that throws → its id in {@code batchItemFailures}, SQS
  * delivers it again. {@link ProcessJob} only decides; {@link #settle} applies the decision.
+ *
+ * <p><b>Redrive.</b> A message that carries the {@code error} attribute of the processor's own
+ * dead-letter copies has been moved back from the dead-letter queue ({@code aws sqs
+ * start-message-move-task}): {@link RedriveOnDelivery} runs its {@code failed} job again as a new
+ * series of attempts, counted from the redrive, before {@link ProcessJob} processes it.
+ *
+ * <p><b>Deadline.</b> The batch is handled one message after another, each possibly as long as the
+ * simulator's timeout. A message is started only while the invocation has the time {@link
+ * ProcessorDeadline} asks for; the messages not started are reported in {@code batchItemFailures}
+ * without touching their jobs, and handed back to the queue at once (visibility 0), so another
+ * invocation takes them. The simulator's Invoke waits at most {@link
+ * ProcessorDeadline#invokeTimeout()}.
  */
 public final class JobProcessorHandler implements RequestHandler<SQSEvent, SQSBatchResponse> {
 
@@ -51,6 +66,8 @@ public final class JobProcessorHandler implements RequestHandler<SQSEvent, SQSBa
           "SIMULATOR_FUNCTION_NAME",
           "MAX_RECEIVE_COUNT",
           "JOB_RETENTION_DAYS",
+          "SIMULATOR_TIMEOUT_SECONDS",
+          "DEADLINE_MARGIN_SECONDS",
           "POWERTOOLS_SERVICE_NAME",
           "POWERTOOLS_METRICS_NAMESPACE",
           "POWERTOOLS_LOG_LEVEL");
@@ -66,6 +83,7 @@ public final class JobProcessorHandler implements RequestHandler<SQSEvent, SQSBa
   private final Clock clock;
   private final RetryPolicy retry;
   private final JobMetrics metrics;
+  private final ProcessorDeadline deadline;
 
   /** The Lambda runtime's entry: configuration from the environment, built once per container. */
   public JobProcessorHandler() {
@@ -73,14 +91,23 @@ public final class JobProcessorHandler implements RequestHandler<SQSEvent, SQSBa
   }
 
   JobProcessorHandler(Env env, AwsClients aws, JobMetrics metrics) {
+    this(env, aws, metrics, ProcessorDeadline.from(env));
+  }
+
+  private JobProcessorHandler(
+      Env env, AwsClients aws, JobMetrics metrics, ProcessorDeadline deadline) {
     this(
         AwsWiring.jobTableWithRetention(env, aws),
         new SqsJobQueue(aws.sqs(), env.required("JOB_QUEUE_URL"), env.required("JOB_DLQ_URL")),
         LambdaInvokeJobExecutor.create(
-            aws.region(), env.required("SIMULATOR_FUNCTION_NAME"), XRaySubsegments.fromRuntime()),
+            aws.region(),
+            env.required("SIMULATOR_FUNCTION_NAME"),
+            deadline.invokeTimeout(),
+            XRaySubsegments.fromRuntime()),
         Clock.systemUTC(),
         retryPolicy(env),
-        metrics);
+        metrics,
+        deadline);
   }
 
   JobProcessorHandler(
@@ -89,13 +116,15 @@ public final class JobProcessorHandler implements RequestHandler<SQSEvent, SQSBa
       JobExecutor executor,
       Clock clock,
       RetryPolicy retry,
-      JobMetrics metrics) {
+      JobMetrics metrics,
+      ProcessorDeadline deadline) {
     this.table = Objects.requireNonNull(table, "table");
     this.queue = Objects.requireNonNull(queue, "queue");
     this.executor = Objects.requireNonNull(executor, "executor");
     this.clock = Objects.requireNonNull(clock, "clock");
     this.retry = Objects.requireNonNull(retry, "retry");
     this.metrics = Objects.requireNonNull(metrics, "metrics");
+    this.deadline = Objects.requireNonNull(deadline, "deadline");
   }
 
   static RetryPolicy retryPolicy(Env env) {
@@ -108,20 +137,39 @@ public final class JobProcessorHandler implements RequestHandler<SQSEvent, SQSBa
 
   @Override
   public SQSBatchResponse handleRequest(SQSEvent event, Context context) {
-    return Observability.withLogging(context, () -> process(event));
+    LongSupplier remaining =
+        context == null ? () -> Long.MAX_VALUE : () -> context.getRemainingTimeInMillis();
+    return Observability.withLogging(context, () -> process(event, remaining));
   }
 
-  SQSBatchResponse process(SQSEvent event) {
+  /**
+   * @param remainingMillis the time the invocation has left, asked before each message
+   */
+  SQSBatchResponse process(SQSEvent event, LongSupplier remainingMillis) {
     List<SQSBatchResponse.BatchItemFailure> failures = new ArrayList<>();
     List<SQSEvent.SQSMessage> records =
         event == null || event.getRecords() == null ? List.of() : event.getRecords();
     try {
-      for (SQSEvent.SQSMessage message : records) {
+      for (int i = 0; i < records.size(); i++) {
+        SQSEvent.SQSMessage message = records.get(i);
+        long left = remainingMillis.getAsLong();
+        if (!deadline.allowsStart(left)) {
+          List<SQSEvent.SQSMessage> rest = records.subList(i, records.size());
+          LOG.warn(
+              "{} ms left, {} needed to start a job: {} message(s) handed back unstarted",
+              left,
+              deadline.needed().toMillis(),
+              rest.size());
+          rest.forEach(
+              unstarted -> {
+                failures.add(failure(unstarted));
+                handBack(unstarted);
+              });
+          metrics.deferred(rest.size());
+          break;
+        }
         if (!processOne(message)) {
-          failures.add(
-              SQSBatchResponse.BatchItemFailure.builder()
-                  .withItemIdentifier(message.getMessageId())
-                  .build());
+          failures.add(failure(message));
         }
       }
     } finally {
@@ -129,6 +177,24 @@ public final class JobProcessorHandler implements RequestHandler<SQSEvent, SQSBa
     }
     LOG.info("batch of {} message(s): {} to be retried", records.size(), failures.size());
     return SQSBatchResponse.builder().withBatchItemFailures(failures).build();
+  }
+
+  private static SQSBatchResponse.BatchItemFailure failure(SQSEvent.SQSMessage message) {
+    return SQSBatchResponse.BatchItemFailure.builder()
+        .withItemIdentifier(message.getMessageId())
+        .build();
+  }
+
+  /**
+   * Makes an unstarted message visible again at once (a lease of zero), so that it does not wait
+   * out the queue's whole visibility timeout; best effort, it comes back after that timeout anyway.
+   */
+  private void handBack(SQSEvent.SQSMessage message) {
+    try {
+      queue.extendLease(delivery(message), Duration.ZERO);
+    } catch (RuntimeException e) {
+      LOG.info("message {} not handed back early: {}", message.getMessageId(), e.toString());
+    }
   }
 
   /**
@@ -139,6 +205,9 @@ public final class JobProcessorHandler implements RequestHandler<SQSEvent, SQSBa
     try {
       Delivery delivery = delivery(message);
       MDC.put("jobId", delivery.message().jobId().toString());
+      if (SqsMessages.isRedrive(messageAttributes(message))) {
+        delivery = new RedriveOnDelivery(table, clock).apply(delivery);
+      }
       Decision decision = new ProcessJob(table, executor, clock, retry).process(delivery);
       metrics.record(decision);
       boolean done = settle(delivery, decision);
@@ -198,6 +267,16 @@ public final class JobProcessorHandler implements RequestHandler<SQSEvent, SQSBa
 
   /** The core's view of one SQS record of the event. */
   static Delivery delivery(SQSEvent.SQSMessage message) {
+    return SqsMessages.toDelivery(
+        message.getMessageId(),
+        message.getReceiptHandle(),
+        message.getBody(),
+        message.getAttributes(),
+        messageAttributes(message));
+  }
+
+  /** The string values of a record's message attributes. */
+  private static Map<String, String> messageAttributes(SQSEvent.SQSMessage message) {
     Map<String, String> custom = new HashMap<>();
     if (message.getMessageAttributes() != null) {
       message
@@ -209,11 +288,6 @@ public final class JobProcessorHandler implements RequestHandler<SQSEvent, SQSBa
                 }
               });
     }
-    return SqsMessages.toDelivery(
-        message.getMessageId(),
-        message.getReceiptHandle(),
-        message.getBody(),
-        message.getAttributes(),
-        custom);
+    return custom;
   }
 }

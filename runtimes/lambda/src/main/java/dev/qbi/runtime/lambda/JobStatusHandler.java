@@ -12,9 +12,7 @@ import dev.qbi.core.job.Owner;
 import dev.qbi.core.usecase.JobStatusQuery;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 
 /**
  * {@code GET /job-status/{jobId}} (HTTP API, payload 2.0), docs/openapi.yaml: 200 with {@code
@@ -83,22 +81,8 @@ public final class JobStatusHandler
     }
   }
 
-  /**
-   * The id from the route's path parameter ({@code jobId}, or {@code job-id}), else the last
-   * segment of the raw path.
-   */
+  /** The job id of the request ({@link HttpJson#jobIdText}). */
   static String jobIdText(APIGatewayV2HTTPEvent event) {
-    Map<String, String> params = event.getPathParameters();
-    if (params != null) {
-      for (String name : List.of("jobId", "job-id", "id")) {
-        String value = params.get(name);
-        if (value != null) {
-          return value;
-        }
-      }
-    }
-    String path = Optional.ofNullable(event.getRawPath()).orElse("");
-    int at = path.lastIndexOf(PREFIX);
-    return at < 0 ? null : path.substring(at + PREFIX.length());
+    return HttpJson.jobIdText(event, PREFIX);
   }
 }

@@ -36,6 +36,10 @@ import software.amazon.awssdk.http.SdkHttpResponse;
  * invocation ({@value #TRACE_PROPERTY}), else from {@code _X_AMZN_TRACE_ID}; the daemon address
  * from {@code AWS_XRAY_DAEMON_ADDRESS} (both set by Lambda when tracing is active). Without either
  * nothing is sent. Ids come from {@link ThreadLocalRandom} per call: nothing random at init.
+ *
+ * <p>A call reported through {@link CallTracing} gets its subsegment id when it {@link #start
+ * starts}, so the trace header sent with it ({@link #traceHeader}) can name that subsegment as the
+ * callee's parent: the simulator's invocation then hangs under the processor's Invoke in the trace.
  */
 final class XRaySubsegments implements ExecutionInterceptor, CallTracing {
 
@@ -45,6 +49,9 @@ final class XRaySubsegments implements ExecutionInterceptor, CallTracing {
       "{\"format\": \"json\", \"version\": 1}\n".getBytes(StandardCharsets.UTF_8);
   private static final ExecutionAttribute<Double> START =
       new ExecutionAttribute<>("qbi.xray.start");
+
+  /** The subsegment id of the call this thread started through {@link CallTracing}. */
+  private final ThreadLocal<String> startedCall = new ThreadLocal<>();
 
   private final Supplier<String> traceHeader;
   private final InetSocketAddress daemon;
@@ -117,7 +124,8 @@ final class XRaySubsegments implements ExecutionInterceptor, CallTracing {
     }
     software.amazon.awssdk.regions.Region region =
         attributes.getAttribute(AwsExecutionAttribute.AWS_REGION);
-    record(
+    subsegment(
+        newId(),
         serviceName(attributes.getAttribute(SdkExecutionAttribute.SERVICE_NAME)),
         attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME),
         region == null ? null : region.id(),
@@ -129,10 +137,34 @@ final class XRaySubsegments implements ExecutionInterceptor, CallTracing {
         failure != null);
   }
 
-  /** The start of a call, for {@link #record}. */
+  /** The start of a call, for {@link #record}; picks the call's subsegment id. */
   @Override
   public double start() {
+    startedCall.set(newId());
     return now();
+  }
+
+  /**
+   * The invocation's trace header with {@code Parent} set to the subsegment of the call this thread
+   * started, when the invocation is sampled; the header as it is when it is not (the callee then
+   * does not sample either); empty without one.
+   */
+  @Override
+  public Optional<String> traceHeader() {
+    try {
+      String header = traceHeader.get();
+      if (header == null || header.isBlank()) {
+        return Optional.empty();
+      }
+      String call = startedCall.get();
+      return Optional.of(
+          Trace.parse(header)
+              .filter(t -> call != null)
+              .map(t -> "Root=" + t.root() + ";Parent=" + call + ";Sampled=1")
+              .orElse(header.strip()));
+    } catch (RuntimeException e) {
+      return Optional.empty();
+    }
   }
 
   /**
@@ -150,6 +182,21 @@ final class XRaySubsegments implements ExecutionInterceptor, CallTracing {
       int status,
       String requestId,
       boolean failed) {
+    String id = startedCall.get();
+    startedCall.remove();
+    subsegment(
+        id == null ? newId() : id, service, operation, region, start, status, requestId, failed);
+  }
+
+  private void subsegment(
+      String id,
+      String service,
+      String operation,
+      String region,
+      double start,
+      int status,
+      String requestId,
+      boolean failed) {
     try {
       Optional<Trace> trace = Trace.parse(traceHeader.get());
       if (trace.isEmpty()) {
@@ -157,7 +204,7 @@ final class XRaySubsegments implements ExecutionInterceptor, CallTracing {
       }
       ObjectNode doc = HttpJson.MAPPER.createObjectNode();
       doc.put("name", service);
-      doc.put("id", HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong()));
+      doc.put("id", id);
       doc.put("trace_id", trace.get().root());
       doc.put("parent_id", trace.get().parent());
       doc.put("type", "subsegment");
@@ -200,6 +247,10 @@ final class XRaySubsegments implements ExecutionInterceptor, CallTracing {
 
   private double now() {
     return clock.millis() / 1000.0;
+  }
+
+  private static String newId() {
+    return HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong());
   }
 
   /** The X-Ray console's names for the services this jar calls. */

@@ -109,7 +109,8 @@ class AuthorizerHandlerTest {
         .containsExactlyInAnyOrder(
             STAGE_ARN + "/POST/submit-job-request",
             STAGE_ARN + "/GET/job-status/*",
-            STAGE_ARN + "/GET/jobs");
+            STAGE_ARN + "/GET/jobs",
+            STAGE_ARN + "/DELETE/jobs/*");
   }
 
   @Test
@@ -127,7 +128,7 @@ class AuthorizerHandlerTest {
     JsonNode statement = json.path("policyDocument").path("Statement").path(0);
     assertThat(statement.path("Effect").asText()).isEqualTo("Allow");
     assertThat(statement.path("Action").asText()).isEqualTo("execute-api:Invoke");
-    assertThat(statement.path("Resource")).hasSize(3);
+    assertThat(statement.path("Resource")).hasSize(4);
   }
 
   @Test
@@ -150,7 +151,8 @@ class AuthorizerHandlerTest {
         .containsExactlyInAnyOrder(
             "arn:aws:execute-api:eu-west-1:210987654321:zyx987/prod/POST/submit-job-request",
             "arn:aws:execute-api:eu-west-1:210987654321:zyx987/prod/GET/job-status/*",
-            "arn:aws:execute-api:eu-west-1:210987654321:zyx987/prod/GET/jobs");
+            "arn:aws:execute-api:eu-west-1:210987654321:zyx987/prod/GET/jobs",
+            "arn:aws:execute-api:eu-west-1:210987654321:zyx987/prod/DELETE/jobs/*");
   }
 
   @Test
@@ -213,6 +215,32 @@ class AuthorizerHandlerTest {
     APIGatewayCustomAuthorizerEvent event = sampleEvent(token.get());
 
     assertUnauthorized(() -> handler.handleRequest(event, context()));
+  }
+
+  @Test
+  void a_rejected_token_is_not_a_fault_and_anything_else_is_counted_then_rethrown() {
+    List<RuntimeException> faults = new ArrayList<>();
+    AuthorizerHandler rejecting =
+        new AuthorizerHandler(
+            token -> {
+              throw new UnauthorizedException("bad signature");
+            },
+            faults::add);
+    IllegalStateException broken = new IllegalStateException("verifier misconfigured");
+    AuthorizerHandler failing =
+        new AuthorizerHandler(
+            token -> {
+              throw broken;
+            },
+            faults::add);
+
+    assertUnauthorized(() -> rejecting.handleRequest(sampleEvent(idToken(c -> c)), context()));
+    assertThat(faults).isEmpty();
+
+    // not "Unauthorized": API Gateway answers 500, and the fault metric counts it
+    assertThatThrownBy(() -> failing.handleRequest(sampleEvent(idToken(c -> c)), context()))
+        .isSameAs(broken);
+    assertThat(faults).containsExactly(broken);
   }
 
   private static void assertUnauthorized(Runnable call) {

@@ -28,7 +28,8 @@ class EnvDeclarationTest {
           JobProcessorHandler.class, JobProcessorHandler.ENV,
           BatchSimulatorHandler.class, BatchSimulatorHandler.ENV,
           JobStatusHandler.class, JobStatusHandler.ENV,
-          ListJobsHandler.class, ListJobsHandler.ENV);
+          ListJobsHandler.class, ListJobsHandler.ENV,
+          CancelJobHandler.class, CancelJobHandler.ENV);
 
   @Test
   void every_handlers_declared_variables_are_its_lambda_env_json_entry() throws IOException {
@@ -78,6 +79,8 @@ class EnvDeclarationTest {
     all.put("SIMULATOR_FUNCTION_NAME", "simulator");
     all.put("MAX_RECEIVE_COUNT", "5");
     all.put("JOB_RETENTION_DAYS", "7");
+    all.put("SIMULATOR_TIMEOUT_SECONDS", "60");
+    all.put("DEADLINE_MARGIN_SECONDS", "10");
     all.put("PAYLOAD_BUCKET", LocalS3.BUCKET);
     all.put("LINK_TTL_SECONDS", "60");
     var aws = TestAws.emulators();
@@ -89,6 +92,7 @@ class EnvDeclarationTest {
         .isNotNull();
     assertThat(new JobStatusHandler(only(all, JobStatusHandler.ENV), aws)).isNotNull();
     assertThat(new ListJobsHandler(only(all, ListJobsHandler.ENV), aws)).isNotNull();
+    assertThat(new CancelJobHandler(only(all, CancelJobHandler.ENV), aws)).isNotNull();
   }
 
   @Test
@@ -107,6 +111,26 @@ class EnvDeclarationTest {
                 JobProcessorHandler.retryPolicy(
                     Env.of(Map.of("MAX_RECEIVE_COUNT", "x"), JobProcessorHandler.ENV)))
         .hasMessageContaining("MAX_RECEIVE_COUNT");
+  }
+
+  @Test
+  void the_processor_deadline_is_read_from_the_environment_with_defaults() {
+    ProcessorDeadline defaults = ProcessorDeadline.from(Env.of(Map.of(), JobProcessorHandler.ENV));
+    assertThat(defaults.simulatorTimeout()).hasSeconds(60);
+    assertThat(defaults.margin()).hasSeconds(10);
+    assertThat(defaults.invokeTimeout()).hasSeconds(70);
+
+    ProcessorDeadline set =
+        ProcessorDeadline.from(
+            Env.of(
+                Map.of("SIMULATOR_TIMEOUT_SECONDS", "120", "DEADLINE_MARGIN_SECONDS", "5"),
+                JobProcessorHandler.ENV));
+    assertThat(set.needed()).hasSeconds(130);
+    assertThatThrownBy(
+            () ->
+                ProcessorDeadline.from(
+                    Env.of(Map.of("SIMULATOR_TIMEOUT_SECONDS", "0"), JobProcessorHandler.ENV)))
+        .hasMessageContaining("SIMULATOR_TIMEOUT_SECONDS");
   }
 
   /** The variables of {@code all} named in {@code declared}, restricted to those names. */

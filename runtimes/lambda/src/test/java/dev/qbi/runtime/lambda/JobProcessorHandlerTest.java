@@ -16,6 +16,8 @@ import dev.qbi.core.job.Decision;
 import dev.qbi.core.job.Job;
 import dev.qbi.core.job.JobId;
 import dev.qbi.core.job.JobStatus;
+import dev.qbi.core.job.Owner;
+import dev.qbi.core.usecase.CancelJob;
 import dev.qbi.core.usecase.InProcessJobExecutor;
 import dev.qbi.core.usecase.ProcessJob;
 import dev.qbi.runtime.lambda.testing.Repo;
@@ -24,11 +26,13 @@ import dev.qbi.runtime.lambda.testing.TestContext;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.sqs.model.Message;
@@ -42,6 +46,10 @@ import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
 class JobProcessorHandlerTest {
 
   private static final String OWNER = "7c3e6d1a-2b4f-4e8a-9d10-5f6a7b8c9d0e";
+
+  /** A 30 s simulator and a 5 s margin: a message starts only with 40 s or more left. */
+  private static final ProcessorDeadline DEADLINE =
+      new ProcessorDeadline(Duration.ofSeconds(30), Duration.ofSeconds(5));
 
   private final AwsClients aws = TestAws.emulators();
   private final RecordingMetrics metrics = new RecordingMetrics();
@@ -66,7 +74,8 @@ class JobProcessorHandlerTest {
             simulator,
             Clock.systemUTC(),
             new ProcessJob.RetryPolicy(3, Duration.ofSeconds(1), Duration.ofSeconds(60)),
-            metrics);
+            metrics,
+            DEADLINE);
   }
 
   @Test
@@ -172,6 +181,152 @@ class JobProcessorHandlerTest {
     assertThat(metrics.failed).isEqualTo(1);
   }
 
+  @Test
+  void a_job_cancelled_before_its_message_is_processed_never_runs() {
+    String id = sendJobs(1).get(0);
+    JobId jobId = JobId.parse(id);
+    table.insertIfAbsent(Job.submitted(jobId, new Owner(OWNER), "md5", Instant.now()));
+    new CancelJob(table, Clock.systemUTC()).cancel(new Owner(OWNER), jobId);
+
+    SQSBatchResponse response = handler.handleRequest(receiveAsLambdaEvent(1), context());
+
+    assertThat(response.getBatchItemFailures()).isEmpty();
+    assertThat(simulator.invocations()).isZero();
+    assertThat(table.find(jobId).orElseThrow().status()).isEqualTo(JobStatus.CANCELLED);
+  }
+
+  @Test
+  void a_dead_letter_moved_back_runs_its_failed_job_again_as_a_new_series_of_attempts() {
+    String id = sendJobs(1).get(0);
+    JobId jobId = JobId.parse(id);
+    simulator.failAlways(jobId);
+    SQSEvent event = receiveAsLambdaEvent(1);
+    SQSEvent.SQSMessage message = event.getRecords().get(0);
+    for (int count = 1; count <= 3; count++) {
+      message.setAttributes(withReceiveCount(message.getAttributes(), count));
+      handler.handleRequest(event, context());
+    }
+    assertThat(table.find(jobId).orElseThrow().status()).isEqualTo(JobStatus.FAILED);
+
+    // the operator fixes the cause and moves the dead letters back (StartMessageMoveTask keeps
+    // the body and the attributes; ElasticMQ has no move task, so the test moves the copy)
+    simulator.heal(jobId);
+    moveDeadLettersBack();
+    SQSEvent redriven = receiveAsLambdaEvent(1);
+    SQSEvent.SQSMessage moved = redriven.getRecords().get(0);
+    assertThat(moved.getMessageAttributes()).containsKey("error");
+    // SQS may carry the receive count on from before the move: it must not count
+    moved.setAttributes(withReceiveCount(moved.getAttributes(), 9));
+
+    SQSBatchResponse response = handler.handleRequest(redriven, context());
+
+    assertThat(response.getBatchItemFailures()).isEmpty();
+    Job job = table.find(jobId).orElseThrow();
+    assertThat(job.status()).isEqualTo(JobStatus.COMPLETE);
+    assertThat(job.redrivenAt()).isNotNull();
+    assertThat(job.errors()).hasSize(3).allMatch(e -> e.contains("simulator exploded"));
+    assertThat(job.attempts()).as("first attempt of the redriven series").isEqualTo(1);
+    assertThat(payloads.get(job.outputKey())).isPresent();
+    assertThat(simulator.invocations()).isEqualTo(4);
+  }
+
+  @Test
+  void a_redriven_job_that_fails_again_is_retried_from_the_first_attempt_of_its_new_series() {
+    String id = sendJobs(1).get(0);
+    JobId jobId = JobId.parse(id);
+    simulator.failAlways(jobId);
+    SQSEvent event = receiveAsLambdaEvent(1);
+    SQSEvent.SQSMessage message = event.getRecords().get(0);
+    message.setAttributes(withReceiveCount(message.getAttributes(), 3));
+    handler.handleRequest(event, context());
+    moveDeadLettersBack();
+    SQSEvent redriven = receiveAsLambdaEvent(1);
+    redriven
+        .getRecords()
+        .get(0)
+        .setAttributes(withReceiveCount(redriven.getRecords().get(0).getAttributes(), 9));
+
+    SQSBatchResponse response = handler.handleRequest(redriven, context());
+
+    assertThat(response.getBatchItemFailures())
+        .extracting(SQSBatchResponse.BatchItemFailure::getItemIdentifier)
+        .containsExactly(redriven.getRecords().get(0).getMessageId());
+    Job job = table.find(jobId).orElseThrow();
+    assertThat(job.status()).isEqualTo(JobStatus.PROCESSING);
+    assertThat(job.attempts()).isEqualTo(1);
+    assertThat(job.errors()).hasSize(2);
+    assertThat(metrics.retried).isEqualTo(1);
+  }
+
+  @Test
+  void messages_that_would_outlast_the_invocation_are_not_started_and_handed_back() {
+    sendJobs(6);
+    SQSEvent event = receiveAsLambdaEvent(6);
+    // 100 s left; each job takes 25 s: jobs start with 100, 75 and 50 s left, not with 25
+    AtomicInteger remaining = new AtomicInteger(100_000);
+    JobProcessorHandler slow =
+        new JobProcessorHandler(
+            table,
+            new SqsJobQueue(aws.sqs(), queueUrl, dlqUrl),
+            request -> {
+              remaining.addAndGet(-25_000);
+              return simulator.execute(request);
+            },
+            Clock.systemUTC(),
+            new ProcessJob.RetryPolicy(3, Duration.ofSeconds(1), Duration.ofSeconds(60)),
+            metrics,
+            DEADLINE);
+
+    SQSBatchResponse response =
+        slow.handleRequest(event, new TestContext("job-processor", remaining::get));
+
+    List<String> started =
+        event.getRecords().subList(0, 3).stream().map(SQSEvent.SQSMessage::getMessageId).toList();
+    List<String> unstarted =
+        event.getRecords().subList(3, 6).stream().map(SQSEvent.SQSMessage::getMessageId).toList();
+    assertThat(response.getBatchItemFailures())
+        .extracting(SQSBatchResponse.BatchItemFailure::getItemIdentifier)
+        .containsExactlyElementsOf(unstarted);
+    for (String id : started) {
+      assertThat(table.find(JobId.parse(id)).orElseThrow().status())
+          .as(id)
+          .isEqualTo(JobStatus.COMPLETE);
+    }
+    for (String id : unstarted) {
+      // the intake only queued them: no row means never started, still "submitted" to its owner
+      assertThat(table.find(JobId.parse(id))).as(id).isEmpty();
+    }
+    assertThat(simulator.invocations()).isEqualTo(3);
+    assertThat(metrics.completed).isEqualTo(3);
+    assertThat(metrics.deferred).isEqualTo(3);
+    // handed back at once, not after the 30 s visibility timeout: receivable again right away
+    assertThat(visibleNow()).containsExactlyInAnyOrderElementsOf(unstarted);
+  }
+
+  @Test
+  void an_invocation_without_the_time_for_one_job_starts_none() {
+    String id = sendJobs(1).get(0);
+
+    SQSBatchResponse response =
+        handler.handleRequest(
+            receiveAsLambdaEvent(1),
+            new TestContext("job-processor", () -> (int) DEADLINE.needed().toMillis() - 1));
+
+    assertThat(response.getBatchItemFailures())
+        .extracting(SQSBatchResponse.BatchItemFailure::getItemIdentifier)
+        .containsExactly(id);
+    assertThat(table.find(JobId.parse(id))).isEmpty();
+    assertThat(simulator.invocations()).isZero();
+  }
+
+  @Test
+  void the_deadline_adds_the_margin_to_the_simulators_timeout_twice() {
+    assertThat(DEADLINE.invokeTimeout()).isEqualTo(Duration.ofSeconds(35));
+    assertThat(DEADLINE.needed()).isEqualTo(Duration.ofSeconds(40));
+    assertThat(DEADLINE.allowsStart(40_000)).isTrue();
+    assertThat(DEADLINE.allowsStart(39_999)).isFalse();
+  }
+
   /** Sends jobs as API Gateway's SendMessage integration does (body + owner attribute). */
   private List<String> sendJobs(int n) {
     List<String> ids = new ArrayList<>();
@@ -236,6 +391,41 @@ class JobProcessorHandlerTest {
     return event;
   }
 
+  /** What SQS's StartMessageMoveTask does: every dead letter back to the job queue, as it is. */
+  private void moveDeadLettersBack() {
+    List<Message> dead =
+        aws.sqs()
+            .receiveMessage(
+                b ->
+                    b.queueUrl(dlqUrl)
+                        .maxNumberOfMessages(10)
+                        .waitTimeSeconds(1)
+                        .messageAttributeNames("All"))
+            .messages();
+    assertThat(dead).isNotEmpty();
+    for (Message m : dead) {
+      aws.sqs()
+          .sendMessage(
+              b ->
+                  b.queueUrl(queueUrl)
+                      .messageBody(m.body())
+                      .messageAttributes(m.messageAttributes()));
+      aws.sqs().deleteMessage(b -> b.queueUrl(dlqUrl).receiptHandle(m.receiptHandle()));
+    }
+  }
+
+  /** The ids of the messages of the job queue that can be received within a few seconds. */
+  private List<String> visibleNow() {
+    List<String> ids = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      aws.sqs()
+          .receiveMessage(b -> b.queueUrl(queueUrl).maxNumberOfMessages(10).waitTimeSeconds(1))
+          .messages()
+          .forEach(m -> ids.add(m.messageId()));
+    }
+    return ids;
+  }
+
   private static Map<String, String> withReceiveCount(Map<String, String> attributes, int n) {
     Map<String, String> copy = new HashMap<>(attributes);
     copy.put("ApproximateReceiveCount", Integer.toString(n));
@@ -253,6 +443,7 @@ class JobProcessorHandlerTest {
     int retried;
     int duplicates;
     int errored;
+    int deferred;
     int flushes;
 
     @Override
@@ -266,6 +457,11 @@ class JobProcessorHandlerTest {
         case Decision.AlreadyDone a -> duplicates++;
         case Decision.Cancelled c -> duplicates++;
       }
+    }
+
+    @Override
+    public void deferred(int messages) {
+      deferred += messages;
     }
 
     @Override

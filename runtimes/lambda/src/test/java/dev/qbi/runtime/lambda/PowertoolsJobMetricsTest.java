@@ -37,6 +37,8 @@ class PowertoolsJobMetricsTest {
     metrics.record(new Decision.RetryAfter(Duration.ofSeconds(1), "E: x"));
     metrics.record(new Decision.Contended());
     metrics.record(null);
+    metrics.record(new Decision.Cancelled());
+    metrics.deferred(3);
 
     metrics.flush();
 
@@ -47,7 +49,9 @@ class PowertoolsJobMetricsTest {
                 "JobsFailed", 0.0,
                 "JobsRetried", 2.0,
                 "JobsDuplicate", 0.0,
-                "MessagesErrored", 1.0));
+                "JobsCancelled", 1.0,
+                "MessagesErrored", 1.0,
+                "MessagesDeferred", 3.0));
     assertThat(calls).last().isEqualTo("flush");
   }
 
@@ -55,11 +59,13 @@ class PowertoolsJobMetricsTest {
   void counts_start_over_after_a_flush() {
     PowertoolsJobMetrics metrics = new PowertoolsJobMetrics(recording);
     metrics.record(new Decision.DeadLetter("E: y"));
+    metrics.deferred(2);
     metrics.flush();
     added.clear();
 
     metrics.flush();
 
     assertThat(added.get("JobsFailed")).isZero();
+    assertThat(added.get("MessagesDeferred")).isZero();
   }
 }

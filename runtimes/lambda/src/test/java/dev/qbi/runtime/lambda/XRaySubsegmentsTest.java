@@ -132,6 +132,43 @@ class XRaySubsegmentsTest {
         .isEqualTo(0.25, org.assertj.core.data.Offset.offset(0.001));
   }
 
+  @Test
+  void trace_header_of_a_started_call_names_its_subsegment_as_the_parent() throws IOException {
+    XRaySubsegments tracing =
+        new XRaySubsegments(
+            header::get,
+            new InetSocketAddress(InetAddress.getLoopbackAddress(), daemon.getLocalPort()),
+            clock);
+    double start = tracing.start();
+
+    String sent = tracing.traceHeader().orElseThrow();
+    tracing.record("Lambda", "Invoke", "us-east-1", start, 200, "req-1", false);
+
+    JsonNode doc = receive();
+    assertThat(sent)
+        .isEqualTo(
+            "Root=1-5759e988-bd862e3fe1be46a994272793;Parent="
+                + doc.path("id").asText()
+                + ";Sampled=1");
+    assertThat(doc.path("parent_id").asText()).isEqualTo("53995c3f42cd8ad8");
+  }
+
+  @Test
+  void trace_header_of_an_unsampled_invocation_is_passed_on_as_it_is() {
+    String unsampled = "Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=0";
+    header.set(unsampled);
+    XRaySubsegments tracing =
+        new XRaySubsegments(
+            header::get,
+            new InetSocketAddress(InetAddress.getLoopbackAddress(), daemon.getLocalPort()),
+            clock);
+    tracing.start();
+
+    assertThat(tracing.traceHeader()).contains(unsampled);
+    header.set(null);
+    assertThat(tracing.traceHeader()).isEmpty();
+  }
+
   /** One datagram: the daemon's header line, then the document. */
   private JsonNode receive() throws IOException {
     byte[] buffer = new byte[65_536];

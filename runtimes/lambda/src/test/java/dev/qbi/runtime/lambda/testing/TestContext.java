@@ -6,16 +6,27 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.LambdaLogger;
 import java.nio.charset.StandardCharsets;
 import java.util.UUID;
+import java.util.function.IntSupplier;
 
 /** A Lambda {@link Context} for invoking handlers in tests. */
 public final class TestContext implements Context {
 
   private final String requestId;
   private final String functionName;
+  private final IntSupplier remainingMillis;
 
+  /** With 15 minutes left, the longest a function may run. */
   public TestContext(String functionName) {
+    this(functionName, () -> 900_000);
+  }
+
+  /**
+   * @param remainingMillis what {@link #getRemainingTimeInMillis()} answers, asked each time
+   */
+  public TestContext(String functionName, IntSupplier remainingMillis) {
     this.functionName = functionName;
     this.requestId = UUID.randomUUID().toString();
+    this.remainingMillis = remainingMillis;
   }
 
   @Override
@@ -60,7 +71,7 @@ public final class TestContext implements Context {
 
   @Override
   public int getRemainingTimeInMillis() {
-    return 30_000;
+    return remainingMillis.getAsInt();
   }
 
   @Override
