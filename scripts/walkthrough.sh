@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The README walk-through, end to end, against a running server (./ingest serve):
 # sign up, log in, submit, poll the status, download the output and check it, with curl and then
-# with the CLI's job commands (submit | wait | download).
+# with the CLI's job commands (submit | wait | download); then cancel a long job and wait for it to
+# end cancelled.
 # With the AWS CLI on PATH it also does the sign-up with `aws cognito-idp`, as the README shows.
 # AdminConfirmSignUp is signed with the server's admin key pair, <data-dir>/admin-credentials:
 # give the server's data dir in INGEST_DATA_DIR (default ./data, as `./ingest serve`).
@@ -75,3 +76,20 @@ n=$(grep -o '"humidity"' cli-output.json | wc -l)
 listed=$("$ROOT/ingest" jobs --status complete)
 case "$listed" in *complete*) ;; *) echo "cli: jobs lists no complete job: $listed" >&2; exit 1 ;; esac
 echo "cli: submit | wait | download wrote $n weatherData records: walk-through OK"
+# cancel a long job: at once if it still waits, within a heartbeat (a third of the visibility
+# timeout) if a worker already runs it
+curl -sf -X POST "$BASE/submit-job-request" -H "Authorization: $TOKEN" \
+  -H 'Content-Type: application/json' --data-raw '{"simulateDurationSeconds": 60}' > long.xml
+LONG=$(sed -n 's:.*<MessageId>\(.*\)</MessageId>.*:\1:p' long.xml)
+curl -sf -X DELETE "$BASE/jobs/$LONG" -H "Authorization: $TOKEN" > cancel.json
+grep -Eq '"jobStatus":"(cancelled|processing)"' cancel.json \
+  || { echo "unexpected cancel answer: $(cat cancel.json)" >&2; exit 1; }
+for _ in $(seq 1 300); do
+  curl -sf "$BASE/job-status/$LONG" -H "Authorization: $TOKEN" > long.json
+  grep -q '"jobStatus":"cancelled"' long.json && break
+  sleep 0.1
+done
+grep -q '"jobStatus":"cancelled"' long.json || { echo "job was not cancelled: $(cat long.json)" >&2; exit 1; }
+code=$(curl -s -o /dev/null -w '%{http_code}' -X DELETE "$BASE/jobs/$LONG" -H "Authorization: $TOKEN")
+[ "$code" = 409 ] || { echo "cancelling a cancelled job answered $code, not 409" >&2; exit 1; }
+echo "cancelled job $LONG: cancel OK"

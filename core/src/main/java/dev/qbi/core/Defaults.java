@@ -33,6 +33,15 @@ public final class Defaults {
   /** How long a received message stays leased to its worker. */
   public static final Duration VISIBILITY_TIMEOUT = Duration.parse(VISIBILITY_TIMEOUT_TEXT);
 
+  /** {@link #JOB_TIMEOUT} as text, for command-line option defaults. */
+  public static final String JOB_TIMEOUT_TEXT = "PT15M";
+
+  /**
+   * How long one attempt's handler may run before it is interrupted and the attempt fails (with a
+   * {@code JobTimeoutException}; retried like any failure).
+   */
+  public static final Duration JOB_TIMEOUT = Duration.parse(JOB_TIMEOUT_TEXT);
+
   /** The job handler run when none is named. */
   public static final String JOB_HANDLER = "weather-simulator";
 

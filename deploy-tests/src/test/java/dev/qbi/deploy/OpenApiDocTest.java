@@ -53,7 +53,11 @@ class OpenApiDocTest {
   void the_shared_routes_are_exactly_those_of_the_api_gateway_definition() {
     assertThat(operations(paths("docs/openapi.yaml"), false))
         .isEqualTo(operations(paths("api.yaml"), false))
-        .contains("POST /submit-job-request", "GET /job-status/{jobId}", "GET /jobs");
+        .contains(
+            "POST /submit-job-request",
+            "GET /job-status/{jobId}",
+            "GET /jobs",
+            "DELETE /jobs/{jobId}");
   }
 
   @Test
@@ -66,7 +70,9 @@ class OpenApiDocTest {
       assertThat(serverSources).as(op).contains("\"" + registered + "\"");
     }
     for (String route :
-        new String[] {"\"/submit-job-request\"", "\"/job-status/{jobId}\"", "\"/jobs\""}) {
+        new String[] {
+          "\"/submit-job-request\"", "\"/job-status/{jobId}\"", "\"/jobs\"", "\"/jobs/{jobId}\""
+        }) {
       assertThat(serverSources).contains(route);
     }
   }

@@ -9,6 +9,7 @@ import dev.qbi.core.job.JobStatus;
 import dev.qbi.core.port.JobExecutor;
 import dev.qbi.core.port.JobHandler;
 import dev.qbi.core.port.JobTable;
+import dev.qbi.core.port.PermanentJobFailure;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
@@ -21,7 +22,13 @@ import org.slf4j.LoggerFactory;
  * received the delivery settles that decision on its queue. Idempotent: a terminal job is not run
  * again. Every status write is conditional on the version read, so of two deliveries of one job
  * only one runs it; a failed attempt is retried with backoff until the last allowed delivery, where
- * the job becomes {@code failed} and the message is to be dead-lettered.
+ * the job becomes {@code failed} and the message is to be dead-lettered. A {@link
+ * PermanentJobFailure} fails the job on its first attempt.
+ *
+ * <p><b>Cancel.</b> A job whose owner asked to cancel it while it was {@code processing} is
+ * recorded {@code cancelled} ({@link Decision.Cancelled}): when a delivery finds it so before
+ * running it, when the {@link AttemptWatch} stopped its handler for it, and when a write of this
+ * delivery lost to the cancel request. Its handler is not started again.
  */
 public final class ProcessJob {
 
@@ -40,7 +47,19 @@ public final class ProcessJob {
     this.retry = Objects.requireNonNull(retry, "retry");
   }
 
+  /** {@link #process(Delivery, AttemptWatch)} with nothing watching the handler. */
   public Decision process(Delivery delivery) {
+    return process(delivery, AttemptWatch.NONE);
+  }
+
+  /**
+   * Decides on one delivery, running the business logic on the calling thread when the job is due.
+   *
+   * @param watch told when the handler runs; it may interrupt the handler to cancel the job or when
+   *     the job timeout passes (the runtime's {@link LeaseKeeper.Watch})
+   */
+  public Decision process(Delivery delivery, AttemptWatch watch) {
+    Objects.requireNonNull(watch, "watch");
     JobMessage message = delivery.message();
     Optional<Job> current = table.find(message.jobId());
     if (current.isEmpty()) {
@@ -57,22 +76,41 @@ public final class ProcessJob {
       LOG.info("job {} already {}; redelivery finished", job.id(), job.status().wireName());
       return new Decision.AlreadyDone(job.status());
     }
+    if (job.isCancelRequested()) {
+      // its owner cancelled it between two attempts: do not start another
+      return cancel(job);
+    }
     Job running =
         job.next(JobStatus.PROCESSING, clock.instant(), delivery.receiveCount(), null, null);
     if (!table.update(running)) {
-      LOG.info("job {} changed under us; will be judged again on redelivery", job.id());
-      return new Decision.Contended();
+      return judgeAgain(running);
     }
-    String outputKey;
+    String outputKey = null;
+    Exception failure = null;
+    Optional<AttemptWatch.Stop> stop;
+    watch.handlerStarting();
     try {
-      outputKey = executor.execute(new JobHandler.Request(job.id(), job.owner(), message.body()));
+      outputKey =
+          executor.execute(
+              new JobHandler.Request(
+                  job.id(), job.owner(), message.body(), delivery.receiveCount()));
     } catch (Exception e) {
-      return failAttempt(delivery, running, e);
+      failure = e;
+    } finally {
+      stop = watch.handlerEnded();
+    }
+    if (failure != null) {
+      return switch (stop.orElse(null)) {
+        case AttemptWatch.CancelRequested c -> judgeAgain(running);
+        case AttemptWatch.TimedOut t ->
+            failAttempt(delivery, running, new JobTimeoutException(t.limit()));
+        case null -> failAttempt(delivery, running, failure);
+      };
     }
     Job done =
         running.next(JobStatus.COMPLETE, clock.instant(), delivery.receiveCount(), outputKey, null);
     if (!table.update(done)) {
-      return lostRace(running);
+      return judgeAgain(running);
     }
     LOG.debug("job {} complete after {} delivery(ies)", job.id(), delivery.receiveCount());
     return new Decision.Completed(outputKey);
@@ -81,16 +119,21 @@ public final class ProcessJob {
   private Decision failAttempt(Delivery delivery, Job running, Exception e) {
     String error = describe(e);
     int count = delivery.receiveCount();
-    boolean last = count >= retry.maxReceiveCount();
+    boolean permanent = PermanentJobFailure.isPermanent(e);
+    boolean last = permanent || count >= retry.maxReceiveCount();
     Job next =
         running.next(
             last ? JobStatus.FAILED : JobStatus.PROCESSING, clock.instant(), count, null, error);
     if (!table.update(next)) {
-      return lostRace(running);
+      return judgeAgain(running);
     }
     if (last) {
       LOG.warn(
-          "job {} failed after {} deliveries: {}", running.id(), count, e.getClass().getName());
+          "job {} failed after {} deliveries{}: {}",
+          running.id(),
+          count,
+          permanent ? " (a permanent failure)" : "",
+          e.getClass().getName());
       return new Decision.DeadLetter(error);
     }
     Duration delay = retry.backoff(count);
@@ -103,15 +146,33 @@ public final class ProcessJob {
     return new Decision.RetryAfter(delay, error);
   }
 
-  /** Our write after running lost to another delivery (our lease had ended meanwhile). */
-  private Decision lostRace(Job running) {
-    Optional<Job> now = table.find(running.id());
+  /**
+   * A conditional write of ours lost: another delivery moved the job, or its owner asked to cancel
+   * it. Decides by the job as it is now.
+   */
+  private Decision judgeAgain(Job ours) {
+    Optional<Job> now = table.find(ours.id());
     if (now.isPresent() && now.get().status().isTerminal()) {
-      LOG.info("job {} was finished by another delivery", running.id());
+      LOG.info("job {} was finished by another delivery", ours.id());
       return new Decision.AlreadyDone(now.get().status());
     }
-    LOG.info("job {} is being run by another delivery", running.id());
+    if (now.isPresent() && now.get().isCancelRequested()) {
+      return cancel(now.get());
+    }
+    LOG.info("job {} is being run by another delivery", ours.id());
     return new Decision.Contended();
+  }
+
+  /** Records {@code processing -> cancelled} for a job whose owner asked to cancel it. */
+  private Decision cancel(Job requested) {
+    Job cancelled =
+        requested.next(JobStatus.CANCELLED, clock.instant(), requested.attempts(), null, null);
+    if (!table.update(cancelled)) {
+      LOG.info("job {} changed while being cancelled; judged again on redelivery", requested.id());
+      return new Decision.Contended();
+    }
+    LOG.info("job {} cancelled by its owner", requested.id());
+    return new Decision.Cancelled();
   }
 
   /** {@code Type: message}, bounded, so a failure keeps its type and message. */

@@ -11,8 +11,9 @@ import dev.qbi.core.job.JobId;
 import dev.qbi.core.job.Owner;
 import dev.qbi.core.port.JobHandler;
 import dev.qbi.core.port.JobHandlers;
-import java.io.IOException;
+import dev.qbi.core.port.PermanentJobFailure;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -21,6 +22,7 @@ import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
@@ -44,7 +46,7 @@ class WeatherSimulatorTest {
         "{\"testMessagePaylaod\":\"paylaod123\"}".getBytes(StandardCharsets.UTF_8));
   }
 
-  private static JsonNode records(JobHandler.Output output) throws IOException {
+  private static JsonNode records(JobHandler.Output output) throws Exception {
     JsonNode root = MAPPER.readTree(output.content());
     assertThat(root.isObject()).isTrue();
     assertThat(root.properties()).hasSize(1);
@@ -73,7 +75,7 @@ class WeatherSimulatorTest {
   }
 
   @Test
-  void output_is_a_json_document_of_99_weather_records() throws IOException {
+  void output_is_a_json_document_of_99_weather_records() throws Exception {
     JobHandler.Output output = new WeatherSimulator().handle(request());
 
     assertThat(output.contentType()).isEqualTo("application/json");
@@ -81,7 +83,7 @@ class WeatherSimulatorTest {
   }
 
   @Test
-  void every_record_has_exactly_the_seven_fields_with_their_json_types() throws IOException {
+  void every_record_has_exactly_the_seven_fields_with_their_json_types() throws Exception {
     JsonNode records = records(new WeatherSimulator().handle(request()));
 
     for (JsonNode r : records) {
@@ -96,7 +98,7 @@ class WeatherSimulatorTest {
   }
 
   @Test
-  void every_record_comes_from_the_data_set() throws IOException {
+  void every_record_comes_from_the_data_set() throws Exception {
     Set<WeatherObservation> known = new HashSet<>(WeatherDataSet.bundled().observations());
 
     for (JsonNode r : records(new WeatherSimulator().handle(request()))) {
@@ -105,7 +107,7 @@ class WeatherSimulatorTest {
   }
 
   @Test
-  void non_ascii_station_names_survive_as_utf8() throws IOException {
+  void non_ascii_station_names_survive_as_utf8() throws Exception {
     WeatherObservation zurich =
         new WeatherObservation(
             "LSZH Zürich \"Kloten\"",
@@ -126,7 +128,7 @@ class WeatherSimulatorTest {
   }
 
   @Test
-  void records_are_drawn_at_random() throws IOException {
+  void records_are_drawn_at_random() throws Exception {
     WeatherSimulator simulator = new WeatherSimulator();
     Set<String> first = new HashSet<>();
     records(simulator.handle(request())).forEach(r -> first.add(r.toString()));
@@ -139,7 +141,7 @@ class WeatherSimulatorTest {
   }
 
   @Test
-  void record_count_is_configurable_and_must_be_positive() throws IOException {
+  void record_count_is_configurable_and_must_be_positive() throws Exception {
     assertThat(records(new WeatherSimulator(5).handle(request()))).hasSize(5);
     assertThat(records(new WeatherSimulator(1).handle(request()))).hasSize(1);
     assertThatThrownBy(() -> new WeatherSimulator(0)).isInstanceOf(IllegalArgumentException.class);
@@ -195,7 +197,7 @@ class WeatherSimulatorTest {
 
   @Test
   void simulate_failure_that_is_not_a_top_level_string_field_does_not_fail_the_job()
-      throws IOException {
+      throws Exception {
     WeatherSimulator simulator = new WeatherSimulator();
 
     for (String payload :
@@ -211,14 +213,129 @@ class WeatherSimulatorTest {
   }
 
   @Test
-  void failure_trigger_detection_does_not_parse_payloads_without_the_field_name() {
+  void trigger_detection_does_not_parse_payloads_without_the_marker() {
+    assertThat(WeatherSimulator.triggers("{not json at all".getBytes(StandardCharsets.UTF_8)))
+        .isEqualTo(WeatherSimulator.Triggers.NONE);
+    assertThat(WeatherSimulator.triggers(new byte[0])).isEqualTo(WeatherSimulator.Triggers.NONE);
     assertThat(
-            WeatherSimulator.requestedFailure("{not json at all".getBytes(StandardCharsets.UTF_8)))
-        .isEmpty();
-    assertThat(WeatherSimulator.requestedFailure(new byte[0])).isEmpty();
-    assertThat(
-            WeatherSimulator.requestedFailure(
-                "{\"simulateFailure\":\"boom\"}".getBytes(StandardCharsets.UTF_8)))
+            WeatherSimulator.triggers(
+                    "{\"simulateFailure\":\"boom\"}".getBytes(StandardCharsets.UTF_8))
+                .failure())
         .contains("boom");
+  }
+
+  private static JobHandler.Request attempt(String payload, int attempt) {
+    return new JobHandler.Request(
+        JobId.random(), new Owner("user-1"), payload.getBytes(StandardCharsets.UTF_8), attempt);
+  }
+
+  @Test
+  void simulate_duration_seconds_sleeps_before_answering() throws Exception {
+    WeatherSimulator simulator = new WeatherSimulator();
+
+    long start = System.nanoTime();
+    JobHandler.Output output = simulator.handle(requestWith("{\"simulateDurationSeconds\":0.3}"));
+    Duration took = Duration.ofNanos(System.nanoTime() - start);
+
+    assertThat(took).isGreaterThanOrEqualTo(Duration.ofMillis(300));
+    assertThat(records(output)).hasSize(99);
+  }
+
+  @Test
+  void simulate_duration_seconds_stops_at_once_when_interrupted() throws Exception {
+    WeatherSimulator simulator = new WeatherSimulator();
+    AtomicReference<Throwable> thrown = new AtomicReference<>();
+    Thread worker =
+        Thread.ofVirtual()
+            .start(
+                () -> {
+                  try {
+                    simulator.handle(requestWith("{\"simulateDurationSeconds\":60}"));
+                  } catch (Throwable t) {
+                    thrown.set(t);
+                  }
+                });
+    Thread.sleep(100);
+
+    long start = System.nanoTime();
+    worker.interrupt();
+    assertThat(worker.join(Duration.ofSeconds(5))).as("stopped").isTrue();
+
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+    assertThat(thrown.get()).isInstanceOf(InterruptedException.class);
+  }
+
+  @Test
+  void simulate_failure_attempts_fails_the_first_n_attempts_then_succeeds() throws Exception {
+    WeatherSimulator simulator = new WeatherSimulator();
+    String payload = "{\"simulateFailureAttempts\": 2}";
+
+    assertThatThrownBy(() -> simulator.handle(attempt(payload, 1)))
+        .isExactlyInstanceOf(IllegalStateException.class)
+        .hasMessage("simulated failure of attempt 1 (simulateFailureAttempts: 2)");
+    assertThatThrownBy(() -> simulator.handle(attempt(payload, 2)))
+        .isExactlyInstanceOf(IllegalStateException.class)
+        .hasMessage("simulated failure of attempt 2 (simulateFailureAttempts: 2)");
+    assertThat(records(simulator.handle(attempt(payload, 3)))).hasSize(99);
+    assertThat(records(simulator.handle(attempt("{\"simulateFailureAttempts\": 0}", 1))))
+        .hasSize(99);
+  }
+
+  @Test
+  void a_request_without_an_attempt_number_is_the_first_attempt() {
+    assertThat(requestWith("{}").attempt()).isEqualTo(1);
+    assertThatThrownBy(() -> attempt("{}", 0)).isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void trigger_values_out_of_range_are_permanent_failures_naming_the_field() {
+    WeatherSimulator simulator = new WeatherSimulator();
+
+    for (String payload :
+        List.of(
+            "{\"simulateDurationSeconds\": -1}",
+            "{\"simulateDurationSeconds\": 3601}",
+            "{\"simulateDurationSeconds\": \"5\"}",
+            "{\"simulateDurationSeconds\": true}")) {
+      assertThatThrownBy(() -> simulator.handle(requestWith(payload)))
+          .as(payload)
+          .isExactlyInstanceOf(PermanentJobFailure.class)
+          .hasMessageStartingWith(
+              "simulateDurationSeconds must be a number of seconds from 0 to 3600, was ");
+    }
+    for (String payload :
+        List.of(
+            "{\"simulateFailureAttempts\": -1}",
+            "{\"simulateFailureAttempts\": 101}",
+            "{\"simulateFailureAttempts\": 1.5}",
+            "{\"simulateFailureAttempts\": 99999999999}",
+            "{\"simulateFailureAttempts\": \"2\"}")) {
+      assertThatThrownBy(() -> simulator.handle(requestWith(payload)))
+          .as(payload)
+          .isExactlyInstanceOf(PermanentJobFailure.class)
+          .hasMessageStartingWith("simulateFailureAttempts must be a whole number from 0 to 100");
+    }
+    assertThatThrownBy(() -> simulator.handle(requestWith("{\"simulateDurationSeconds\": -1}")))
+        .hasMessageEndingWith("was -1");
+  }
+
+  @Test
+  void triggers_combine_and_ignore_null_values() throws Exception {
+    WeatherSimulator.Triggers t =
+        WeatherSimulator.triggers(
+            ("{\"simulateDurationSeconds\":1.5,\"simulateFailureAttempts\":3,"
+                    + "\"simulateFailure\":\"x\"}")
+                .getBytes(StandardCharsets.UTF_8));
+    assertThat(t.duration()).isEqualTo(Duration.ofMillis(1500));
+    assertThat(t.failureAttempts()).isEqualTo(3);
+    assertThat(t.failure()).contains("x");
+
+    WeatherSimulator simulator = new WeatherSimulator();
+    assertThat(
+            records(
+                simulator.handle(
+                    requestWith(
+                        "{\"simulateDurationSeconds\":null,\"simulateFailureAttempts\":null}"))))
+        .hasSize(99);
   }
 }

@@ -14,6 +14,7 @@ import dev.qbi.core.job.JobMessage;
 import dev.qbi.core.job.JobStatus;
 import dev.qbi.core.job.Owner;
 import dev.qbi.core.port.JobHandler;
+import dev.qbi.core.port.PermanentJobFailure;
 import dev.qbi.core.simulator.WeatherSimulator;
 import dev.qbi.core.testing.InMemoryJobIntake;
 import dev.qbi.core.testing.InMemoryJobQueue;
@@ -23,7 +24,9 @@ import dev.qbi.core.testing.MutableClock;
 import dev.qbi.core.usecase.ProcessJob.RetryPolicy;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
@@ -396,6 +399,244 @@ class ProcessJobTest {
             new Decision.RetryAfter(
                 Duration.ofSeconds(1), "java.lang.IllegalStateException: simulated outage"));
     assertThat(job(other).status()).isEqualTo(JobStatus.PROCESSING);
+  }
+
+  /** A handler that runs {@code body} and answers {@code {}}. */
+  private static JobHandler handler(ThrowingBody body) {
+    return new JobHandler() {
+      @Override
+      public String name() {
+        return "scripted";
+      }
+
+      @Override
+      public Output handle(Request request) throws Exception {
+        body.run(request);
+        return new Output(new byte[] {'{', '}'}, "application/json");
+      }
+    };
+  }
+
+  @FunctionalInterface
+  private interface ThrowingBody {
+    void run(JobHandler.Request request) throws Exception;
+  }
+
+  /** A watch that reports {@code stop} once the handler ended, as a lease keeper would. */
+  private static final class ScriptedWatch implements AttemptWatch {
+    final AtomicInteger started = new AtomicInteger();
+    final AtomicInteger ended = new AtomicInteger();
+    final Stop stop;
+
+    ScriptedWatch(Stop stop) {
+      this.stop = stop;
+    }
+
+    @Override
+    public void handlerStarting() {
+      started.incrementAndGet();
+    }
+
+    @Override
+    public Optional<Stop> handlerEnded() {
+      ended.incrementAndGet();
+      return java.util.Optional.ofNullable(stop);
+    }
+  }
+
+  @Test
+  void the_handler_is_told_the_attempt_number_which_is_the_receive_count() throws Exception {
+    submitted();
+    List<Integer> attempts = new ArrayList<>();
+    ProcessJob process =
+        processJob(
+            handler(
+                request -> {
+                  attempts.add(request.attempt());
+                  if (request.attempt() < 3) {
+                    throw new IllegalStateException("not yet");
+                  }
+                }));
+
+    run(process, receiveOne());
+    clock.advance(RETRY.backoff(1));
+    run(process, receiveOne());
+    clock.advance(RETRY.backoff(2));
+    assertThat(run(process, receiveOne())).isInstanceOf(Decision.Completed.class);
+
+    assertThat(attempts).containsExactly(1, 2, 3);
+  }
+
+  @Test
+  void a_permanent_failure_fails_the_job_on_its_first_attempt_and_dead_letters_it()
+      throws Exception {
+    JobId id = submitted();
+    AtomicInteger calls = new AtomicInteger();
+    ProcessJob process =
+        processJob(
+            handler(
+                request -> {
+                  calls.incrementAndGet();
+                  throw new PermanentJobFailure("the request names no city");
+                }));
+
+    Decision outcome = run(process, receiveOne());
+
+    String error = "dev.qbi.core.port.PermanentJobFailure: the request names no city";
+    assertThat(outcome).isEqualTo(new Decision.DeadLetter(error));
+    assertThat(job(id).status()).isEqualTo(JobStatus.FAILED);
+    assertThat(job(id).attempts()).isEqualTo(1);
+    assertThat(job(id).errors()).containsExactly(error);
+    assertThat(calls).hasValue(1);
+    assertThat(queue.deadLetters()).singleElement().extracting(d -> d.reason()).isEqualTo(error);
+    assertThat(queue.depth()).isZero();
+  }
+
+  @Test
+  void an_exception_caused_by_a_permanent_failure_is_permanent_too() throws Exception {
+    JobId id = submitted();
+    ProcessJob process =
+        processJob(
+            handler(
+                request -> {
+                  throw new IllegalStateException("wrapped", new PermanentJobFailure("bad input"));
+                }));
+
+    assertThat(run(process, receiveOne())).isInstanceOf(Decision.DeadLetter.class);
+    assertThat(job(id).status()).isEqualTo(JobStatus.FAILED);
+    assertThat(job(id).attempts()).isEqualTo(1);
+  }
+
+  @Test
+  void a_job_cancelled_before_its_delivery_is_already_done_and_never_runs() throws Exception {
+    JobId id = submitted();
+    new CancelJob(table, clock).cancel(ALICE, id);
+    AtomicInteger calls = new AtomicInteger();
+
+    Decision outcome = run(processJob(handler(r -> calls.incrementAndGet())), receiveOne());
+
+    assertThat(outcome).isEqualTo(new Decision.AlreadyDone(JobStatus.CANCELLED));
+    assertThat(calls).hasValue(0);
+    assertThat(job(id).status()).isEqualTo(JobStatus.CANCELLED);
+    assertThat(queue.depth()).isZero();
+  }
+
+  @Test
+  void a_delivery_of_a_processing_job_with_a_cancel_request_cancels_it_without_running_it()
+      throws Exception {
+    JobId id = submitted();
+    ProcessJob failing = processJob(new ThrowingHandler());
+    run(failing, receiveOne()); // attempt 1 failed; the job waits for its retry
+    new CancelJob(table, clock).cancel(ALICE, id);
+    assertThat(job(id).isCancelRequested()).isTrue();
+    clock.advance(RETRY.backoff(1));
+    AtomicInteger calls = new AtomicInteger();
+
+    Decision outcome = run(processJob(handler(r -> calls.incrementAndGet())), receiveOne());
+
+    assertThat(outcome).isEqualTo(new Decision.Cancelled());
+    assertThat(calls).hasValue(0);
+    Job cancelled = job(id);
+    assertThat(cancelled.status()).isEqualTo(JobStatus.CANCELLED);
+    assertThat(cancelled.attempts()).isEqualTo(1);
+    assertThat(cancelled.errors()).hasSize(1);
+    assertThat(queue.depth()).isZero();
+    assertThat(queue.deadLetters()).isEmpty();
+  }
+
+  @Test
+  void a_handler_stopped_for_a_cancel_request_ends_the_job_cancelled() throws Exception {
+    JobId id = submitted();
+    ScriptedWatch watch = new ScriptedWatch(new AttemptWatch.CancelRequested());
+    ProcessJob process =
+        processJob(
+            handler(
+                request -> {
+                  new CancelJob(table, clock).cancel(ALICE, id);
+                  // the watch saw the request and interrupted the handler
+                  throw new InterruptedException("sleep interrupted");
+                }));
+
+    Decision outcome = process.process(receiveOne(), watch);
+
+    assertThat(outcome).isEqualTo(new Decision.Cancelled());
+    assertThat(watch.started).hasValue(1);
+    assertThat(watch.ended).hasValue(1);
+    Job cancelled = job(id);
+    assertThat(cancelled.status()).isEqualTo(JobStatus.CANCELLED);
+    assertThat(cancelled.attempts()).isEqualTo(1);
+    assertThat(cancelled.errors()).as("a cancel is not a failure").isEmpty();
+  }
+
+  @Test
+  void a_handler_that_finishes_after_a_cancel_request_still_ends_the_job_cancelled()
+      throws Exception {
+    JobId id = submitted();
+    ProcessJob process =
+        processJob(handler(request -> new CancelJob(table, clock).cancel(ALICE, id)));
+
+    Decision outcome = run(process, receiveOne());
+
+    // its write to complete lost to the cancel request; judged again, the job is cancelled
+    assertThat(outcome).isEqualTo(new Decision.Cancelled());
+    assertThat(job(id).status()).isEqualTo(JobStatus.CANCELLED);
+    assertThat(queue.depth()).isZero();
+  }
+
+  @Test
+  void a_handler_that_fails_after_a_cancel_request_ends_the_job_cancelled_not_retried()
+      throws Exception {
+    JobId id = submitted();
+    ProcessJob process =
+        processJob(
+            handler(
+                request -> {
+                  new CancelJob(table, clock).cancel(ALICE, id);
+                  throw new IllegalStateException("gave up");
+                }));
+
+    assertThat(run(process, receiveOne())).isEqualTo(new Decision.Cancelled());
+    assertThat(job(id).status()).isEqualTo(JobStatus.CANCELLED);
+  }
+
+  @Test
+  void a_handler_stopped_by_the_job_timeout_fails_the_attempt_with_a_timeout_error()
+      throws Exception {
+    JobId id = submitted();
+    ScriptedWatch watch = new ScriptedWatch(new AttemptWatch.TimedOut(Duration.ofMinutes(15)));
+    ProcessJob process =
+        processJob(
+            handler(
+                request -> {
+                  throw new InterruptedException("sleep interrupted");
+                }));
+
+    Decision outcome = process.process(receiveOne(), watch);
+
+    String error = "dev.qbi.core.usecase.JobTimeoutException: job ran longer than PT15M";
+    assertThat(outcome).isEqualTo(new Decision.RetryAfter(RETRY.backoff(1), error));
+    assertThat(job(id).status()).isEqualTo(JobStatus.PROCESSING);
+    assertThat(job(id).errors()).containsExactly(error);
+  }
+
+  @Test
+  void a_handler_that_ignores_the_stop_and_succeeds_completes_the_job() throws Exception {
+    JobId id = submitted();
+    ScriptedWatch watch = new ScriptedWatch(new AttemptWatch.TimedOut(Duration.ofSeconds(1)));
+
+    Decision outcome = processJob(new CountingHandler()).process(receiveOne(), watch);
+
+    assertThat(outcome).isInstanceOf(Decision.Completed.class);
+    assertThat(job(id).status()).isEqualTo(JobStatus.COMPLETE);
+  }
+
+  @Test
+  void without_a_watch_the_handler_runs_as_before() throws Exception {
+    JobId id = submitted();
+
+    assertThat(processJob(new CountingHandler()).process(receiveOne()))
+        .isInstanceOf(Decision.Completed.class);
+    assertThat(job(id).status()).isEqualTo(JobStatus.COMPLETE);
   }
 
   @Test

@@ -17,10 +17,11 @@ import java.nio.charset.StandardCharsets;
  * The JSON exchanged between the job processor and the batch-simulator function (synchronous
  * invoke), shared by {@link LambdaInvokeJobExecutor} and the simulator's handler.
  *
- * <p>Request: {@code {"jobId": "<uuid>", "owner": "<sub>", "payload": "<the job body as text>"}}.
- * Response (the original's shape): {@code {"jobStatus": "complete", "jobPayloadLocation":
- * "<bucket>", "jobPayloadKey": "<key>", "jobRequestId": "<uuid>"}}. A failure is Lambda's own error
- * envelope ({@code errorType}, {@code errorMessage}) with a function error.
+ * <p>Request: {@code {"jobId": "<uuid>", "owner": "<sub>", "payload": "<the job body as text>",
+ * "attempt": 1}} ({@code attempt} is the delivery's receive count; 1 when absent). Response (the
+ * original's shape): {@code {"jobStatus": "complete", "jobPayloadLocation": "<bucket>",
+ * "jobPayloadKey": "<key>", "jobRequestId": "<uuid>"}}. A failure is Lambda's own error envelope
+ * ({@code errorType}, {@code errorMessage}) with a function error.
  */
 public final class SimulatorProtocol {
 
@@ -39,18 +40,26 @@ public final class SimulatorProtocol {
    * What the simulator is asked to do.
    *
    * @param payload the job request body exactly as submitted (JSON text)
+   * @param attempt which attempt this is, from 1; null (absent) means 1
    */
-  public record Request(String jobId, String owner, String payload) {
+  public record Request(String jobId, String owner, String payload, Integer attempt) {
+
+    /** A request without an attempt number (the first attempt). */
+    public Request(String jobId, String owner, String payload) {
+      this(jobId, owner, payload, null);
+    }
 
     public static Request of(JobHandler.Request request) {
       return new Request(
           request.jobId().toString(),
           request.owner().sub(),
-          new String(request.payload(), StandardCharsets.UTF_8));
+          new String(request.payload(), StandardCharsets.UTF_8),
+          request.attempt());
     }
 
     /**
-     * @throws IllegalArgumentException when a field is missing or the id is not a UUID
+     * @throws IllegalArgumentException when a field is missing, the id is not a UUID or the attempt
+     *     is below 1
      */
     public JobHandler.Request toJobRequest() {
       if (jobId == null || owner == null || payload == null) {
@@ -58,7 +67,10 @@ public final class SimulatorProtocol {
       }
       try {
         return new JobHandler.Request(
-            JobId.parse(jobId), new Owner(owner), payload.getBytes(StandardCharsets.UTF_8));
+            JobId.parse(jobId),
+            new Owner(owner),
+            payload.getBytes(StandardCharsets.UTF_8),
+            attempt == null ? 1 : attempt);
       } catch (RuntimeException e) {
         throw new IllegalArgumentException("bad simulator request: " + e.getMessage(), e);
       }

@@ -31,6 +31,32 @@ class SimulatorProtocolTest {
   }
 
   @Test
+  void request_carries_the_attempt_number() throws Exception {
+    JobHandler.Request job =
+        new JobHandler.Request(
+            JobId.random(), new Owner("alice"), "{}".getBytes(StandardCharsets.UTF_8), 3);
+
+    byte[] wire = SimulatorProtocol.write(SimulatorProtocol.Request.of(job));
+
+    assertThat(new ObjectMapper().readTree(wire).get("attempt").asInt()).isEqualTo(3);
+    assertThat(SimulatorProtocol.readRequest(wire).toJobRequest().attempt()).isEqualTo(3);
+  }
+
+  @Test
+  void request_without_an_attempt_is_the_first_attempt() throws Exception {
+    String id = JobId.random().toString();
+    SimulatorProtocol.Request old =
+        SimulatorProtocol.readRequest(
+            ("{\"jobId\":\"" + id + "\",\"owner\":\"a\",\"payload\":\"{}\"}").getBytes());
+
+    assertThat(old.toJobRequest().attempt()).isEqualTo(1);
+    assertThat(new SimulatorProtocol.Request(id, "a", "{}").toJobRequest().attempt()).isEqualTo(1);
+    assertThatThrownBy(() -> new SimulatorProtocol.Request(id, "a", "{}", 0).toJobRequest())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("attempt");
+  }
+
+  @Test
   void request_without_an_id_is_refused() throws Exception {
     SimulatorProtocol.Request bad =
         SimulatorProtocol.readRequest("{\"owner\":\"a\",\"payload\":\"{}\"}".getBytes());

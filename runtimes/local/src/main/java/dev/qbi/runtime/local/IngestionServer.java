@@ -13,8 +13,10 @@ import dev.qbi.core.auth.JwtTokenVerifier;
 import dev.qbi.core.auth.TokenVerifier;
 import dev.qbi.core.port.JobHandler;
 import dev.qbi.core.port.JobHandlers;
+import dev.qbi.core.usecase.CancelJob;
 import dev.qbi.core.usecase.InProcessJobExecutor;
 import dev.qbi.core.usecase.JobStatusQuery;
+import dev.qbi.core.usecase.LeaseKeeper;
 import dev.qbi.core.usecase.ListJobs;
 import dev.qbi.core.usecase.ManageDeadLetters;
 import dev.qbi.core.usecase.ProcessJob;
@@ -71,6 +73,7 @@ public final class IngestionServer implements AutoCloseable {
   private final SqliteDatabase database;
   private final Optional<LocalIdentityProvider> identity;
   private final WorkerPool workers;
+  private final LeaseKeeper leaseKeeper;
   private final RetentionSweeper retention;
   private final SqliteDeadLetters deadLetters;
   private final WebServer web;
@@ -160,10 +163,13 @@ public final class IngestionServer implements AutoCloseable {
             RETENTION_PAUSE,
             registry);
     ApiMetrics apiMetrics = new ApiMetrics(registry);
+    leaseKeeper =
+        new LeaseKeeper(queue, table, settings.visibilityTimeout(), settings.jobTimeout());
     workers =
         new WorkerPool(
             queue,
             processJob,
+            leaseKeeper,
             settings.workers(),
             settings.batchSize(),
             settings.visibilityTimeout(),
@@ -176,6 +182,7 @@ public final class IngestionServer implements AutoCloseable {
             new SubmitJob(intake, clock, settings.maxBodyBytes()),
             new JobStatusQuery(table, payloads, settings.linkTtl()),
             new ListJobs(table),
+            new CancelJob(table, clock),
             apiMetrics);
     HttpRouting.Builder routing = HttpRouting.builder();
     routing.addFilter(new HttpMetricsFilter(registry));
@@ -287,6 +294,7 @@ public final class IngestionServer implements AutoCloseable {
     LOG.info("shutting down: no new requests; finishing in-flight jobs");
     web.stop();
     workers.close();
+    leaseKeeper.close();
     retention.close();
     metrics.close();
     identity.ifPresent(LocalIdentityProvider::close);

@@ -82,6 +82,14 @@ public final class ServeCommand implements Callable<Integer> {
   Duration visibilityTimeout;
 
   @Option(
+      names = "--job-timeout",
+      defaultValue = "${env:INGEST_JOB_TIMEOUT:-" + Defaults.JOB_TIMEOUT_TEXT + "}",
+      description =
+          "How long a job's handler may run in one attempt before it is interrupted and the"
+              + " attempt fails, ISO-8601 duration (env INGEST_JOB_TIMEOUT).")
+  Duration jobTimeout;
+
+  @Option(
       names = "--max-receive-count",
       defaultValue = "${env:INGEST_MAX_RECEIVE_COUNT:-" + Defaults.MAX_RECEIVE_COUNT + "}",
       description =
@@ -157,6 +165,7 @@ public final class ServeCommand implements Callable<Integer> {
             .maxBodyBytes(maxBodyBytes)
             .linkTtl(linkTtl)
             .visibilityTimeout(visibilityTimeout)
+            .jobTimeout(jobTimeout)
             .maxReceiveCount(maxReceiveCount)
             .retryBaseDelay(retryDelay)
             .jobHandler(jobHandler)

@@ -17,6 +17,8 @@ import java.util.Optional;
  *     loss); off, outputs survive a crash of the process but not of the machine
  * @param externalIssuer trust this issuer (e.g. a Cognito user pool URL) instead of running the
  *     local identity provider
+ * @param jobTimeout how long a job's handler may run in one attempt before it is interrupted and
+ *     the attempt fails
  * @param retention finished jobs and their outputs are deleted this long after their last update
  *     (jobs with a dead letter are kept)
  * @param retentionSweepInterval how often the retention sweeper looks for jobs to delete
@@ -31,6 +33,7 @@ public record ServerSettings(
     int maxBodyBytes,
     Duration linkTtl,
     Duration visibilityTimeout,
+    Duration jobTimeout,
     int maxReceiveCount,
     Duration retryBaseDelay,
     Duration retryMaxDelay,
@@ -60,6 +63,8 @@ public record ServerSettings(
     if (maxReceiveCount < 1) {
       throw new IllegalArgumentException("max receive count must be >= 1");
     }
+    requirePositive(visibilityTimeout, "visibility timeout");
+    requirePositive(jobTimeout, "job timeout");
     if (retention == null || retention.isNegative() || retention.isZero()) {
       throw new IllegalArgumentException("retention must be a positive duration, e.g. P30D");
     }
@@ -67,6 +72,13 @@ public record ServerSettings(
         || retentionSweepInterval.isNegative()
         || retentionSweepInterval.isZero()) {
       throw new IllegalArgumentException("the retention sweep interval must be positive");
+    }
+  }
+
+  private static void requirePositive(Duration d, String name) {
+    Objects.requireNonNull(d, name);
+    if (d.isNegative() || d.isZero()) {
+      throw new IllegalArgumentException(name + " must be positive, was " + d);
     }
   }
 
@@ -86,6 +98,7 @@ public record ServerSettings(
     b.maxBodyBytes = maxBodyBytes;
     b.linkTtl = linkTtl;
     b.visibilityTimeout = visibilityTimeout;
+    b.jobTimeout = jobTimeout;
     b.maxReceiveCount = maxReceiveCount;
     b.retryBaseDelay = retryBaseDelay;
     b.retryMaxDelay = retryMaxDelay;
@@ -113,6 +126,7 @@ public record ServerSettings(
     private int maxBodyBytes = Defaults.MAX_BODY_BYTES;
     private Duration linkTtl = Defaults.LINK_TTL;
     private Duration visibilityTimeout = Defaults.VISIBILITY_TIMEOUT;
+    private Duration jobTimeout = Defaults.JOB_TIMEOUT;
     private int maxReceiveCount = Defaults.MAX_RECEIVE_COUNT;
     private Duration retryBaseDelay = Defaults.RETRY_BASE_DELAY;
     private Duration retryMaxDelay = Defaults.RETRY_MAX_DELAY;
@@ -171,6 +185,11 @@ public record ServerSettings(
 
     public Builder visibilityTimeout(Duration value) {
       this.visibilityTimeout = value;
+      return this;
+    }
+
+    public Builder jobTimeout(Duration value) {
+      this.jobTimeout = value;
       return this;
     }
 
@@ -250,6 +269,7 @@ public record ServerSettings(
           maxBodyBytes,
           linkTtl,
           visibilityTimeout,
+          jobTimeout,
           maxReceiveCount,
           retryBaseDelay,
           retryMaxDelay,

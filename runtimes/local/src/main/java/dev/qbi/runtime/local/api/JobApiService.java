@@ -7,6 +7,7 @@ import dev.qbi.core.error.UnsupportedMediaTypeException;
 import dev.qbi.core.job.Job;
 import dev.qbi.core.job.JobId;
 import dev.qbi.core.job.Page;
+import dev.qbi.core.usecase.CancelJob;
 import dev.qbi.core.usecase.JobStatusQuery;
 import dev.qbi.core.usecase.ListJobs;
 import dev.qbi.core.usecase.SubmitJob;
@@ -27,8 +28,8 @@ import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
- * The job API of docs/openapi.yaml: submit, status, list. Thin: parse, call a use case, map the
- * result.
+ * The job API of docs/openapi.yaml: submit, status, list, cancel. Thin: parse, call a use case, map
+ * the result.
  */
 public final class JobApiService implements HttpService {
 
@@ -36,6 +37,7 @@ public final class JobApiService implements HttpService {
   private final SubmitJob submitJob;
   private final JobStatusQuery statusQuery;
   private final ListJobs listJobs;
+  private final CancelJob cancelJob;
   private final ApiMetrics metrics;
 
   public JobApiService(
@@ -43,11 +45,13 @@ public final class JobApiService implements HttpService {
       SubmitJob submitJob,
       JobStatusQuery statusQuery,
       ListJobs listJobs,
+      CancelJob cancelJob,
       ApiMetrics metrics) {
     this.auth = auth;
     this.submitJob = submitJob;
     this.statusQuery = statusQuery;
     this.listJobs = listJobs;
+    this.cancelJob = cancelJob;
     this.metrics = metrics;
   }
 
@@ -56,7 +60,8 @@ public final class JobApiService implements HttpService {
     rules
         .post("/submit-job-request", this::submit)
         .get("/job-status/{jobId}", this::status)
-        .get("/jobs", this::list);
+        .get("/jobs", this::list)
+        .delete("/jobs/{jobId}", this::cancel);
   }
 
   private void submit(ServerRequest req, ServerResponse res) {
@@ -92,6 +97,19 @@ public final class JobApiService implements HttpService {
             query(req, "limit").map(ApiContract::parseLimit),
             query(req, "next"));
     Json.send(res, 200, ApiContract.page(page));
+  }
+
+  /**
+   * {@code DELETE /jobs/{jobId}}: 200 with the job ({@code cancelled}, or {@code processing} with
+   * {@code cancelRequestedAt} until its worker stops it); 404 for an unknown or another user's job;
+   * 409 for a finished one.
+   */
+  private void cancel(ServerRequest req, ServerResponse res) {
+    Principal who = auth.authenticate(req);
+    JobId id = JobId.parse(req.path().pathParameters().get("jobId"));
+    Job job = cancelJob.cancel(who.owner(), id);
+    metrics.cancelRequested();
+    Json.send(res, 200, ApiContract.describe(job));
   }
 
   private static Optional<String> query(ServerRequest req, String name) {

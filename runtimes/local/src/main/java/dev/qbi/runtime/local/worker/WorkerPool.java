@@ -3,6 +3,7 @@ package dev.qbi.runtime.local.worker;
 import dev.qbi.core.job.Decision;
 import dev.qbi.core.job.Delivery;
 import dev.qbi.core.port.JobInbox;
+import dev.qbi.core.usecase.LeaseKeeper;
 import dev.qbi.core.usecase.ProcessJob;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -28,6 +29,10 @@ import org.slf4j.LoggerFactory;
  * * batchSize} jobs in flight per receiver), so storage round trips overlap and group commits are
  * shared.
  *
+ * <p>Each job runs under a {@link LeaseKeeper.Watch}: while its handler runs, the lease is extended
+ * every third of the visibility timeout, a cancel request from its owner interrupts it, and so does
+ * the job timeout. The watch is closed before the decision is settled.
+ *
  * <p>On {@link #close()} the receivers stop leasing and in-flight jobs are given {@code grace} to
  * finish; anything unfinished keeps its lease and is delivered again after the visibility timeout,
  * so nothing is lost.
@@ -44,6 +49,7 @@ public final class WorkerPool implements AutoCloseable {
 
   private final JobInbox inbox;
   private final ProcessJob processJob;
+  private final LeaseKeeper keeper;
   private final int workers;
   private final int batchSize;
   private final Duration visibility;
@@ -56,9 +62,13 @@ public final class WorkerPool implements AutoCloseable {
   private final Map<String, Counter> outcomes = new ConcurrentHashMap<>();
   private final Timer processing;
 
+  /**
+   * @param keeper keeps the leases of running jobs; built for the same inbox and {@code visibility}
+   */
   public WorkerPool(
       JobInbox inbox,
       ProcessJob processJob,
+      LeaseKeeper keeper,
       int workers,
       int batchSize,
       Duration visibility,
@@ -70,11 +80,12 @@ public final class WorkerPool implements AutoCloseable {
     this.inbox = inbox;
     this.registry = registry;
     this.processJob = processJob;
+    this.keeper = keeper;
     this.workers = workers;
     this.batchSize = batchSize;
     this.visibility = visibility;
     this.grace = grace;
-    this.inFlight = new Semaphore(IN_FLIGHT_PER_RECEIVER * batchSize * workers);
+    this.inFlight = new Semaphore(maxInFlight(workers, batchSize));
     for (String outcome : Decision.LABELS) {
       counter(outcome);
     }
@@ -82,6 +93,11 @@ public final class WorkerPool implements AutoCloseable {
         Timer.builder("ingest.jobs.processing")
             .description("Time to process one delivery")
             .register(registry);
+  }
+
+  /** How many jobs a pool of {@code workers} receivers leasing {@code batchSize} runs at once. */
+  public static int maxInFlight(int workers, int batchSize) {
+    return IN_FLIGHT_PER_RECEIVER * batchSize * workers;
   }
 
   public void start() {
@@ -94,10 +110,12 @@ public final class WorkerPool implements AutoCloseable {
       t.start();
     }
     LOG.info(
-        "{} workers started (batch {}, visibility {}s)",
+        "{} workers started (batch {}, visibility {}, heartbeat {}, job timeout {})",
         workers,
         batchSize,
-        visibility.toSeconds());
+        visibility,
+        keeper.heartbeat(),
+        keeper.jobTimeout());
   }
 
   private void receiveLoop() {
@@ -143,7 +161,10 @@ public final class WorkerPool implements AutoCloseable {
   private void processOne(Delivery delivery) {
     long start = System.nanoTime();
     try {
-      Decision decision = processJob.process(delivery);
+      Decision decision;
+      try (LeaseKeeper.Watch watch = keeper.watch(delivery)) {
+        decision = processJob.process(delivery, watch);
+      }
       inbox.settle(delivery, decision);
       counter(decision.label()).increment();
     } catch (RuntimeException e) {
