@@ -38,7 +38,7 @@ final class Banner {
     out.println("  ./ingest signup)");
     out.println();
     if (server.identityProvider().isPresent()) {
-      for (String line : hints(url)) {
+      for (String line : hints(url, credentials)) {
         out.println(line);
       }
       out.println();
@@ -52,8 +52,19 @@ final class Banner {
    * endpoint, the first hint exports {@code INGEST_ENDPOINT} so that the others reach this server.
    */
   static List<String> hints(String url) {
+    return hints(url, null);
+  }
+
+  /**
+   * The hints, starting with the {@code export} of the admin credentials line when there is one
+   * ({@code ./ingest signup} confirms the new user with them).
+   */
+  static List<String> hints(String url, String credentials) {
     List<String> lines = new ArrayList<>();
     lines.add("Try it (in another terminal):");
+    if (credentials != null) {
+      lines.add("  export " + credentials);
+    }
     if (!url.equals(DEFAULT_ENDPOINT)) {
       lines.add("  export INGEST_ENDPOINT=" + url);
     }

@@ -18,7 +18,6 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -164,6 +163,8 @@ class CliJobFlowTest {
             "signup",
             "--endpoint",
             endpoint,
+            "--data-dir",
+            running.server.settings().dataDir().toString(),
             "--username",
             user,
             "--password",
@@ -238,7 +239,6 @@ class CliJobFlowTest {
   }
 
   @Test
-  @Disabled("needs DELETE /jobs/{id} from the lifecycle branch")
   void cancel_of_a_finished_job_is_refused_and_of_an_unknown_job_not_found() throws Exception {
     String id = Cli.pipe("{\"n\":2}", as("submit")).out().strip();
     running.api(token).awaitTerminal(id, Duration.ofSeconds(10), Duration.ofMillis(10));
