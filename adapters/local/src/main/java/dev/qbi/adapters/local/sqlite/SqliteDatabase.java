@@ -1,15 +1,19 @@
 package dev.qbi.adapters.local.sqlite;
 
 import dev.qbi.core.error.StorageException;
+import dev.qbi.core.error.StorageUnavailableException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
@@ -29,8 +33,13 @@ import org.sqlite.SQLiteConfig;
  * <p><b>Reads</b> use a small pool of separate query-only connections ({@link ReaderPool}); WAL
  * lets them run while the writer writes.
  *
- * <p>The tables are those of {@link SqliteSchema}. {@link SQLException}s become {@link
- * StorageException}s at this boundary.
+ * <p><b>Faults.</b> {@link SQLException}s become {@link StorageException}s at this boundary: {@link
+ * StorageUnavailableException} when the storage cannot take writes for now (disk full, I/O error,
+ * busy, read-only, or the database closed), so callers can tell "retry later" from a bug. A failed
+ * transaction is rolled back and the writer recovers by itself once the cause is gone; {@link
+ * #writeHealth} tells whether writes work right now.
+ *
+ * <p>The tables are those of {@link SqliteSchema}.
  */
 public final class SqliteDatabase implements AutoCloseable {
 
@@ -40,6 +49,18 @@ public final class SqliteDatabase implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(SqliteDatabase.class);
   private static final int BUSY_TIMEOUT_MS = 10_000;
   private static final int READERS = 4;
+
+  /** SQLite's primary result codes after which writes may work again later. */
+  private static final Set<Integer> TRANSIENT_CODES =
+      Set.of(
+          5, // SQLITE_BUSY
+          6, // SQLITE_LOCKED
+          7, // SQLITE_NOMEM
+          8, // SQLITE_READONLY
+          10, // SQLITE_IOERR
+          13, // SQLITE_FULL
+          14 // SQLITE_CANTOPEN
+          );
 
   /**
    * A unit of database work. Statements come from the {@link Session}'s cache; do not close them.
@@ -52,6 +73,15 @@ public final class SqliteDatabase implements AutoCloseable {
   /** Counters of the writer, for metrics and tests. */
   public record Stats(long transactions, long writes, long failedWrites) {}
 
+  /**
+   * Whether writes work right now.
+   *
+   * @param problem while not writable: the SQLite result code of the failure (e.g. {@code
+   *     SQLITE_FULL}), nothing that names a file or a value
+   * @param since when writes started failing, or last recovered
+   */
+  public record WriteHealth(boolean writable, Optional<String> problem, Instant since) {}
+
   private final Path file;
   private final Clock clock;
   private final GroupCommitWriter writer;
@@ -59,11 +89,16 @@ public final class SqliteDatabase implements AutoCloseable {
   private final QueueSignal queueSignal;
 
   private SqliteDatabase(
-      Path file, Clock clock, Session writer, List<Session> readers, QueueSignal queueSignal) {
+      Path file,
+      Clock clock,
+      Session writer,
+      GroupCommitWriter.Opener opener,
+      List<Session> readers,
+      QueueSignal queueSignal) {
     this.file = file;
     this.queueSignal = queueSignal;
     this.clock = clock;
-    this.writer = new GroupCommitWriter(file, writer);
+    this.writer = new GroupCommitWriter(file, writer, opener);
     this.readers = new ReaderPool(file, readers, this.writer::isClosed);
   }
 
@@ -87,7 +122,9 @@ public final class SqliteDatabase implements AutoCloseable {
       writerConfig.setJournalMode(SQLiteConfig.JournalMode.WAL);
       writerConfig.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
       writerConfig.setBusyTimeout(BUSY_TIMEOUT_MS);
-      Session writer = new Session(writerConfig.createConnection(url), true, clock, signal);
+      GroupCommitWriter.Opener opener =
+          () -> new Session(writerConfig.createConnection(url), true, clock, signal);
+      Session writer = opener.open();
       opened.add(writer);
       SqliteSchema.create(writer.connection());
       List<Session> readers = new ArrayList<>();
@@ -101,7 +138,7 @@ public final class SqliteDatabase implements AutoCloseable {
         }
         readers.add(reader);
       }
-      SqliteDatabase db = new SqliteDatabase(absolute, clock, writer, readers, signal);
+      SqliteDatabase db = new SqliteDatabase(absolute, clock, writer, opener, readers, signal);
       db.writer.start();
       LOG.info("opened database {}", absolute);
       return db;
@@ -125,6 +162,20 @@ public final class SqliteDatabase implements AutoCloseable {
 
   public Stats stats() {
     return writer.stats();
+  }
+
+  /** Whether writes work right now (see the class comment on faults). */
+  public WriteHealth writeHealth() {
+    GroupCommitWriter.Health h = writer.health();
+    return new WriteHealth(h.writable(), Optional.ofNullable(h.problem()), h.since());
+  }
+
+  /**
+   * A testing aid for storage faults where the test cannot make a small filesystem: while on, every
+   * commit fails with {@code SQLITE_FULL}, as on a full disk, through the same recovery path.
+   */
+  public void simulateFullDisk(boolean on) {
+    writer.simulateFullDisk(on);
   }
 
   /** Wakes receivers waiting in {@link SqliteJobQueue#receive}; shared by all adapters. */
@@ -219,7 +270,11 @@ public final class SqliteDatabase implements AutoCloseable {
     return new StorageException("database write failed: " + cause, cause);
   }
 
+  /** {@link StorageUnavailableException} for the codes after which writes may work later. */
   static StorageException storageFailure(String what, SQLException e) {
-    return new StorageException("database " + what + " failed: " + e.getMessage(), e);
+    String message = "database " + what + " failed: " + e.getMessage();
+    return TRANSIENT_CODES.contains(e.getErrorCode() & 0xff)
+        ? new StorageUnavailableException(message, e)
+        : new StorageException(message, e);
   }
 }
