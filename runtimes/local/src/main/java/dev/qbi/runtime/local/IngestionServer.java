@@ -146,7 +146,8 @@ public final class IngestionServer implements AutoCloseable {
     ApiErrors.register(routing);
     routing.register(api);
     routing.register(new DownloadService(payloads, apiMetrics));
-    routing.register(new ObservabilityService(registry, () -> !closed, queue::depth));
+    routing.register(
+        new ObservabilityService(registry, () -> !closed, queue::depth, database::writeHealth));
     identity.ifPresent(idp -> routing.register(CognitoService.create(idp)));
 
     web =
