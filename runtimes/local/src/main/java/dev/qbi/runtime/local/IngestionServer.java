@@ -36,9 +36,10 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,6 +53,7 @@ public final class IngestionServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(IngestionServer.class);
 
   private final ServerSettings settings;
+  private final DataDirectory dataDirectory;
   private final SqliteDatabase database;
   private final Optional<LocalIdentityProvider> identity;
   private final WorkerPool workers;
@@ -65,99 +67,133 @@ public final class IngestionServer implements AutoCloseable {
             ? requested.toBuilder().port(freePort(requested.host())).build()
             : requested;
     Path dataDir = settings.dataDir().toAbsolutePath().normalize();
-    createPrivateDirectory(dataDir);
+    // what is open so far, closed again (newest first) should a later step fail
+    List<AutoCloseable> opened = new ArrayList<>();
+    try {
+      // first of all: the lock (a second server is refused before it creates anything) and the
+      // checks of what the dir holds
+      dataDirectory = DataDirectory.open(dataDir);
+      opened.add(dataDirectory);
+      if (settings.externalIssuer().isEmpty()) {
+        // checked before anything opens, so that a refusal is all the output there is
+        SqliteDatabase.requireIntact(dataDir.resolve(DataDirectory.IDENTITY_DB));
+      }
+      database = SqliteDatabase.open(dataDir.resolve(DataDirectory.INGEST_DB), clock);
+      opened.add(database);
+      identity = openIdentity(dataDir, clock);
+      identity.ifPresent(opened::add);
+      dataDirectory.recordOpened();
+      queue = new SqliteJobQueue(database);
+      SqliteJobTable table = new SqliteJobTable(database);
+      SqliteJobIntake intake = new SqliteJobIntake(database, queue);
 
-    database = SqliteDatabase.open(dataDir.resolve("ingest.db"), clock);
-    queue = new SqliteJobQueue(database);
-    SqliteJobTable table = new SqliteJobTable(database);
-    SqliteJobIntake intake = new SqliteJobIntake(database, queue);
+      UrlSigner signer =
+          new UrlSigner(Secrets.loadOrCreate(dataDir.resolve("keys/url-signing.key"), 32), clock);
+      FilePayloadStore payloads =
+          new FilePayloadStore(
+              dataDir.resolve("payloads"), settings.baseUrl(), signer, settings.syncOutputs());
 
-    UrlSigner signer =
-        new UrlSigner(Secrets.loadOrCreate(dataDir.resolve("keys/url-signing.key"), 32), clock);
-    FilePayloadStore payloads =
-        new FilePayloadStore(
-            dataDir.resolve("payloads"), settings.baseUrl(), signer, settings.syncOutputs());
+      TokenVerifier verifier;
+      if (identity.isEmpty()) {
+        String issuer = settings.externalIssuer().orElseThrow();
+        verifier =
+            JwtTokenVerifier.builder()
+                .issuer(issuer)
+                .clientId(settings.clientId())
+                .jwksUri(URI.create(issuer + "/.well-known/jwks.json"))
+                .clock(clock)
+                .cacheTtl(settings.tokenCacheTtl())
+                .build();
+      } else {
+        LocalIdentityProvider idp = identity.get();
+        verifier =
+            JwtTokenVerifier.builder()
+                .issuer(idp.issuer())
+                .clientId(settings.clientId())
+                .jwkSource(idp.jwkSource())
+                .clock(clock)
+                .cacheTtl(settings.tokenCacheTtl())
+                .build();
+      }
 
-    TokenVerifier verifier;
-    if (settings.externalIssuer().isPresent()) {
-      String issuer = settings.externalIssuer().get();
-      identity = Optional.empty();
-      verifier =
-          JwtTokenVerifier.builder()
-              .issuer(issuer)
-              .clientId(settings.clientId())
-              .jwksUri(URI.create(issuer + "/.well-known/jwks.json"))
-              .clock(clock)
-              .cacheTtl(settings.tokenCacheTtl())
+      JobHandler handler = JobHandlers.named(settings.jobHandler());
+      ProcessJob processJob =
+          new ProcessJob(
+              table,
+              new InProcessJobExecutor(handler, payloads),
+              clock,
+              new ProcessJob.RetryPolicy(
+                  settings.maxReceiveCount(), settings.retryBaseDelay(), settings.retryMaxDelay()));
+
+      PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+      Gauge.builder("ingest.queue.depth", queue, SqliteJobQueue::depth)
+          .description("Messages waiting or in flight")
+          .register(registry);
+      ApiMetrics apiMetrics = new ApiMetrics(registry);
+      workers =
+          new WorkerPool(
+              queue,
+              processJob,
+              settings.workers(),
+              settings.batchSize(),
+              settings.visibilityTimeout(),
+              settings.shutdownGrace(),
+              registry);
+
+      JobApiService api =
+          new JobApiService(
+              new Authenticator(verifier),
+              new SubmitJob(intake, clock, settings.maxBodyBytes()),
+              new JobStatusQuery(table, payloads, settings.linkTtl()),
+              new ListJobs(table),
+              apiMetrics);
+      HttpRouting.Builder routing = HttpRouting.builder();
+      ApiErrors.register(routing);
+      routing.register(api);
+      routing.register(new DownloadService(payloads, apiMetrics));
+      routing.register(
+          new ObservabilityService(registry, () -> !closed, queue::depth, database::writeHealth));
+      identity.ifPresent(idp -> routing.register(CognitoService.create(idp)));
+
+      web =
+          WebServer.builder()
+              .host(settings.host())
+              .port(settings.port())
+              .shutdownHook(false)
+              .routing(routing)
               .build();
-    } else {
-      LocalIdentityProvider idp =
-          LocalIdentityProvider.open(
-              dataDir,
-              new IdentitySettings(
-                  settings.poolId(),
-                  settings.clientId(),
-                  settings.localIssuer(),
-                  settings.passwordIterations()),
-              clock);
-      identity = Optional.of(idp);
-      verifier =
-          JwtTokenVerifier.builder()
-              .issuer(idp.issuer())
-              .clientId(settings.clientId())
-              .jwkSource(idp.jwkSource())
-              .clock(clock)
-              .cacheTtl(settings.tokenCacheTtl())
-              .build();
+      LOG.info(
+          "handler '{}', {} workers, data dir {}", handler.name(), settings.workers(), dataDir);
+    } catch (RuntimeException e) {
+      closeAll(opened, e);
+      throw e;
     }
+  }
 
-    JobHandler handler = JobHandlers.named(settings.jobHandler());
-    ProcessJob processJob =
-        new ProcessJob(
-            table,
-            new InProcessJobExecutor(handler, payloads),
-            clock,
-            new ProcessJob.RetryPolicy(
-                settings.maxReceiveCount(), settings.retryBaseDelay(), settings.retryMaxDelay()));
+  private static void closeAll(List<AutoCloseable> opened, RuntimeException failure) {
+    for (int i = opened.size() - 1; i >= 0; i--) {
+      try {
+        opened.get(i).close();
+      } catch (Exception e) {
+        failure.addSuppressed(e);
+      }
+    }
+  }
 
-    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    Gauge.builder("ingest.queue.depth", queue, SqliteJobQueue::depth)
-        .description("Messages waiting or in flight")
-        .register(registry);
-    ApiMetrics apiMetrics = new ApiMetrics(registry);
-    workers =
-        new WorkerPool(
-            queue,
-            processJob,
-            settings.workers(),
-            settings.batchSize(),
-            settings.visibilityTimeout(),
-            settings.shutdownGrace(),
-            registry);
-
-    JobApiService api =
-        new JobApiService(
-            new Authenticator(verifier),
-            new SubmitJob(intake, clock, settings.maxBodyBytes()),
-            new JobStatusQuery(table, payloads, settings.linkTtl()),
-            new ListJobs(table),
-            apiMetrics);
-    HttpRouting.Builder routing = HttpRouting.builder();
-    ApiErrors.register(routing);
-    routing.register(api);
-    routing.register(new DownloadService(payloads, apiMetrics));
-    routing.register(
-        new ObservabilityService(registry, () -> !closed, queue::depth, database::writeHealth));
-    identity.ifPresent(idp -> routing.register(CognitoService.create(idp)));
-
-    web =
-        WebServer.builder()
-            .host(settings.host())
-            .port(settings.port())
-            .shutdownHook(false)
-            .routing(routing)
-            .build();
-    LOG.info("handler '{}', {} workers, data dir {}", handler.name(), settings.workers(), dataDir);
+  /** The local identity provider, unless tokens come from an external issuer. */
+  private Optional<LocalIdentityProvider> openIdentity(Path dataDir, Clock clock) {
+    if (settings.externalIssuer().isPresent()) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        LocalIdentityProvider.open(
+            dataDir,
+            new IdentitySettings(
+                settings.poolId(),
+                settings.clientId(),
+                settings.localIssuer(),
+                settings.passwordIterations()),
+            clock));
   }
 
   /** Opens the stores, starts workers and the HTTP server. */
@@ -225,6 +261,7 @@ public final class IngestionServer implements AutoCloseable {
     workers.close();
     identity.ifPresent(LocalIdentityProvider::close);
     database.close();
+    dataDirectory.close();
     LOG.info("stopped");
   }
 
@@ -233,14 +270,6 @@ public final class IngestionServer implements AutoCloseable {
       return socket.getLocalPort();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot find a free port on " + host, e);
-    }
-  }
-
-  private static void createPrivateDirectory(Path dir) {
-    try {
-      Files.createDirectories(dir);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot create data dir " + dir, e);
     }
   }
 }

@@ -5,6 +5,8 @@ import dev.qbi.core.error.StorageUnavailableException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
@@ -103,8 +105,10 @@ public final class SqliteDatabase implements AutoCloseable {
   }
 
   /**
-   * Opens (creating if needed) the database file and its schema, and starts the writer thread.
+   * Opens (creating if needed) the database file and its schema, and starts the writer thread. An
+   * existing file is checked first ({@code PRAGMA quick_check}).
    *
+   * @throws DamagedDatabaseException when the file is not a database or fails the check
    * @throws StorageException when the file cannot be opened or the schema created
    */
   public static SqliteDatabase open(Path file, Clock clock) {
@@ -126,6 +130,7 @@ public final class SqliteDatabase implements AutoCloseable {
           () -> new Session(writerConfig.createConnection(url), true, clock, signal);
       Session writer = opener.open();
       opened.add(writer);
+      requireIntact(absolute, writer.connection());
       SqliteSchema.create(writer.connection());
       List<Session> readers = new ArrayList<>();
       for (int i = 0; i < READERS; i++) {
@@ -144,8 +149,64 @@ public final class SqliteDatabase implements AutoCloseable {
       return db;
     } catch (SQLException | IOException e) {
       opened.forEach(Session::closeQuietly);
+      if (e instanceof SQLException sql && isDamage(sql)) {
+        throw new DamagedDatabaseException(absolute, firstLine(sql.getMessage()), e);
+      }
+      throw new StorageException("cannot open database " + absolute + ": " + e.getMessage(), e);
+    } catch (RuntimeException e) {
+      opened.forEach(Session::closeQuietly);
+      throw e;
+    }
+  }
+
+  /**
+   * Checks an existing SQLite file of the data dir (another store's, such as the identity
+   * provider's) the way {@link #open} checks its own; a missing file is left alone.
+   *
+   * @throws DamagedDatabaseException when it is not a database or fails {@code PRAGMA quick_check}
+   */
+  public static void requireIntact(Path file) {
+    Path absolute = file.toAbsolutePath();
+    if (!Files.exists(absolute)) {
+      return;
+    }
+    try (Connection c = new SQLiteConfig().createConnection("jdbc:sqlite:" + absolute)) {
+      requireIntact(absolute, c);
+    } catch (SQLException e) {
+      if (isDamage(e)) {
+        throw new DamagedDatabaseException(absolute, firstLine(e.getMessage()), e);
+      }
       throw new StorageException("cannot open database " + absolute + ": " + e.getMessage(), e);
     }
+  }
+
+  private static void requireIntact(Path file, Connection c) throws SQLException {
+    long start = System.nanoTime();
+    List<String> problems = new ArrayList<>();
+    try (Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("PRAGMA quick_check(3)")) {
+      while (rs.next()) {
+        problems.add(rs.getString(1));
+      }
+    }
+    if (!problems.equals(List.of("ok"))) {
+      // one line: quick_check's rows may hold line breaks of their own
+      String detail = String.join("; ", problems).replaceAll("\\s*\\R\\s*", "; ");
+      throw new DamagedDatabaseException(file, detail, null);
+    }
+    LOG.debug("quick_check of {}: ok in {} ms", file, (System.nanoTime() - start) / 1_000_000);
+  }
+
+  /** SQLITE_CORRUPT (11) or SQLITE_NOTADB (26): the file itself is damaged. */
+  private static boolean isDamage(SQLException e) {
+    int primary = e.getErrorCode() & 0xff;
+    return primary == 11 || primary == 26;
+  }
+
+  private static String firstLine(String text) {
+    String t = String.valueOf(text);
+    int nl = t.indexOf('\n');
+    return nl < 0 ? t : t.substring(0, nl);
   }
 
   public Path file() {
