@@ -24,9 +24,9 @@ import dev.qbi.runtime.local.api.Authenticator;
 import dev.qbi.runtime.local.api.DownloadService;
 import dev.qbi.runtime.local.api.JobApiService;
 import dev.qbi.runtime.local.api.ObservabilityService;
+import dev.qbi.runtime.local.http.HttpListener;
 import dev.qbi.runtime.local.identity.CognitoService;
 import dev.qbi.runtime.local.worker.WorkerPool;
-import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -52,12 +52,15 @@ import org.slf4j.LoggerFactory;
 public final class IngestionServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(IngestionServer.class);
 
+  /** Helidon's limit on any request body is at least this (the Cognito protocol's bodies). */
+  private static final int MIN_PAYLOAD_LIMIT = 64 * 1024;
+
   private final ServerSettings settings;
   private final DataDirectory dataDirectory;
   private final SqliteDatabase database;
   private final Optional<LocalIdentityProvider> identity;
   private final WorkerPool workers;
-  private final WebServer web;
+  private final HttpListener web;
   private final SqliteJobQueue queue;
   private volatile boolean closed;
 
@@ -156,12 +159,13 @@ public final class IngestionServer implements AutoCloseable {
       identity.ifPresent(idp -> routing.register(CognitoService.create(idp)));
 
       web =
-          WebServer.builder()
-              .host(settings.host())
-              .port(settings.port())
-              .shutdownHook(false)
-              .routing(routing)
-              .build();
+          new HttpListener(
+              settings.host(),
+              settings.port(),
+              routing,
+              Math.max(settings.maxBodyBytes(), MIN_PAYLOAD_LIMIT),
+              settings.http(),
+              reservedDescriptors(settings));
       LOG.info(
           "handler '{}', {} workers, data dir {}", handler.name(), settings.workers(), dataDir);
     } catch (RuntimeException e) {
@@ -203,16 +207,11 @@ public final class IngestionServer implements AutoCloseable {
 
   public static IngestionServer start(ServerSettings settings, Clock clock) {
     IngestionServer server = new IngestionServer(settings, clock);
-    server.web.start();
-    if (!server.web.isRunning()) {
-      // Helidon logs the cause (e.g. address in use) and returns without throwing
+    try {
+      server.web.start();
+    } catch (RuntimeException e) {
       server.close();
-      throw new IllegalStateException(
-          "cannot listen on "
-              + server.settings.host()
-              + ":"
-              + server.settings.port()
-              + " (is the port in use?)");
+      throw e;
     }
     server.workers.start();
     LOG.info("listening on {}", server.baseUrl());
@@ -257,12 +256,20 @@ public final class IngestionServer implements AutoCloseable {
     }
     closed = true;
     LOG.info("shutting down: no new requests; finishing in-flight jobs");
-    web.stop();
+    web.close();
     workers.close();
     identity.ifPresent(LocalIdentityProvider::close);
     database.close();
     dataDirectory.close();
     LOG.info("stopped");
+  }
+
+  /**
+   * Descriptors kept for everything but connections: the JVM, both databases' connections, and the
+   * outputs written by the jobs running at once.
+   */
+  private static int reservedDescriptors(ServerSettings s) {
+    return 64 + 2 * s.workers() * s.batchSize();
   }
 
   private static int freePort(String host) {

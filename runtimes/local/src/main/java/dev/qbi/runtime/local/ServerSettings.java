@@ -1,6 +1,7 @@
 package dev.qbi.runtime.local;
 
 import dev.qbi.core.Defaults;
+import dev.qbi.runtime.local.http.HttpLimits;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -17,6 +18,7 @@ import java.util.Optional;
  *     loss); off, outputs survive a crash of the process but not of the machine
  * @param externalIssuer trust this issuer (e.g. a Cognito user pool URL) instead of running the
  *     local identity provider
+ * @param http the HTTP listener's connection cap and timeouts
  */
 public record ServerSettings(
     String host,
@@ -38,7 +40,8 @@ public record ServerSettings(
     Optional<String> externalIssuer,
     int passwordIterations,
     Duration tokenCacheTtl,
-    boolean syncOutputs) {
+    boolean syncOutputs,
+    HttpLimits http) {
 
   public static final String DEFAULT_POOL_ID = "local_ingestion";
   public static final String DEFAULT_CLIENT_ID = "ingestion-local-client";
@@ -46,6 +49,7 @@ public record ServerSettings(
   public ServerSettings {
     Objects.requireNonNull(host, "host");
     Objects.requireNonNull(dataDir, "dataDir");
+    Objects.requireNonNull(http, "http");
     if (port < 0 || port > 65535) {
       throw new IllegalArgumentException("port must be 0..65535");
     }
@@ -84,6 +88,7 @@ public record ServerSettings(
     b.passwordIterations = passwordIterations;
     b.tokenCacheTtl = tokenCacheTtl;
     b.syncOutputs = syncOutputs;
+    b.http = http;
     return b;
   }
 
@@ -109,6 +114,7 @@ public record ServerSettings(
     private int passwordIterations = 210_000;
     private Duration tokenCacheTtl = Duration.ofSeconds(60);
     private boolean syncOutputs = false;
+    private HttpLimits http = HttpLimits.DEFAULTS;
 
     private Builder() {}
 
@@ -212,6 +218,11 @@ public record ServerSettings(
       return this;
     }
 
+    public Builder http(HttpLimits value) {
+      this.http = value;
+      return this;
+    }
+
     public ServerSettings build() {
       return new ServerSettings(
           host,
@@ -233,7 +244,8 @@ public record ServerSettings(
           externalIssuer,
           passwordIterations,
           tokenCacheTtl,
-          syncOutputs);
+          syncOutputs,
+          http);
     }
   }
 
