@@ -10,7 +10,6 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -42,16 +41,12 @@ final class GroupCommitWriter {
   static final Duration PROBE_INTERVAL = Duration.ofSeconds(1);
 
   private static final Logger LOG = LoggerFactory.getLogger(GroupCommitWriter.class);
-  private static final Duration STILL_FAILING_LOG_EVERY = Duration.ofMinutes(1);
 
   /** Opens the writer's connection (again, after a failure). */
   @FunctionalInterface
   interface Opener {
     Session open() throws SQLException;
   }
-
-  /** Whether the last transaction committed; when not, since when and why. */
-  record Health(boolean writable, String problem, Instant since) {}
 
   private final Path file;
   private final Opener opener;
@@ -63,13 +58,11 @@ final class GroupCommitWriter {
   private final AtomicLong writes = new AtomicLong();
   private final AtomicLong failedWrites = new AtomicLong();
   private volatile boolean closed;
-  private volatile Health health;
+  private final WriterHealth health;
   private volatile SQLException simulatedFailure;
 
   /** Written by the writer thread only (and closed after it ends); null while it cannot open. */
   private Session session;
-
-  private Instant lastFailureLog = Instant.MIN;
 
   /**
    * A writer on {@code session} (the database's only writing connection); {@code opener} opens a
@@ -80,7 +73,7 @@ final class GroupCommitWriter {
     this.session = session;
     this.opener = opener;
     this.clock = session.clock();
-    this.health = new Health(true, null, clock.instant());
+    this.health = new WriterHealth(clock);
     this.thread = Thread.ofPlatform().name("sqlite-writer").daemon(false).unstarted(this::loop);
   }
 
@@ -97,8 +90,8 @@ final class GroupCommitWriter {
     return new SqliteDatabase.Stats(transactions.get(), writes.get(), failedWrites.get());
   }
 
-  Health health() {
-    return health;
+  WriterHealth.Health health() {
+    return health.now();
   }
 
   /**
@@ -177,7 +170,7 @@ final class GroupCommitWriter {
     while (!stop) {
       try {
         Pending<?> first =
-            health.writable()
+            health.now().writable()
                 ? pending.take()
                 : pending.poll(PROBE_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
         batch.add(first == null ? Pending.probe() : first);
@@ -279,9 +272,9 @@ final class GroupCommitWriter {
     }
     // a write refused for want of space fails alone, yet the storage is not writable
     if (unavailable != null) {
-      markFailing(unavailable);
+      health.failing(unavailable);
     } else {
-      markWritable();
+      health.writable();
     }
     for (Runnable hook : afterCommit) {
       try {
@@ -319,47 +312,7 @@ final class GroupCommitWriter {
     for (Pending<?> p : work) {
       p.future.completeExceptionally(p.failure != null ? p.failure : failure);
     }
-    markFailing(failure);
-  }
-
-  /** Logs the first failure, then once a minute while it lasts; the rest at debug. */
-  private void markFailing(StorageException failure) {
-    Instant now = clock.instant();
-    Health before = health;
-    if (before.writable()) {
-      health = new Health(false, problem(failure), now);
-      lastFailureLog = now;
-      LOG.error(
-          "database writes fail: {} (submits answer 503 until this clears; retrying by itself)",
-          failure.getMessage());
-    } else if (Duration.between(lastFailureLog, now).compareTo(STILL_FAILING_LOG_EVERY) >= 0) {
-      lastFailureLog = now;
-      LOG.warn(
-          "database writes still failing after {} s: {}",
-          Duration.between(before.since(), now).toSeconds(),
-          failure.getMessage());
-    } else {
-      LOG.debug("database write failed: {}", failure.getMessage());
-    }
-  }
-
-  private void markWritable() {
-    Health before = health;
-    if (!before.writable()) {
-      Instant now = clock.instant();
-      health = new Health(true, null, now);
-      LOG.info(
-          "database writes work again after {} s",
-          Duration.between(before.since(), now).toSeconds());
-    }
-  }
-
-  /** What /health may tell about a failure: the SQLite code, never a path or a value. */
-  private static String problem(StorageException failure) {
-    if (failure.getCause() instanceof SQLiteException e) {
-      return e.getResultCode().name();
-    }
-    return failure instanceof StorageUnavailableException ? "unavailable" : "write failed";
+    health.failing(failure);
   }
 
   /** A write waiting for the writer. */

@@ -227,7 +227,7 @@ public final class SqliteDatabase implements AutoCloseable {
 
   /** Whether writes work right now (see the class comment on faults). */
   public WriteHealth writeHealth() {
-    GroupCommitWriter.Health h = writer.health();
+    WriterHealth.Health h = writer.health();
     return new WriteHealth(h.writable(), Optional.ofNullable(h.problem()), h.since());
   }
 
