@@ -6,6 +6,7 @@ import dev.qbi.core.error.IngestionException;
 import dev.qbi.core.error.InvalidRequestException;
 import dev.qbi.core.error.JobNotFoundException;
 import dev.qbi.core.error.PayloadTooLargeException;
+import dev.qbi.core.error.StorageUnavailableException;
 import dev.qbi.core.error.UnauthorizedException;
 import dev.qbi.core.error.UnsupportedMediaTypeException;
 import dev.qbi.core.job.Job;
@@ -27,13 +28,26 @@ public final class ApiContract {
   /** The body of every 5xx: details go to the log, never to the client. */
   public static final String INTERNAL_ERROR = "Internal server error";
 
+  /** The body of a 503: the request was not recorded; the client should send it again later. */
+  public static final String UNAVAILABLE =
+      "The service cannot store requests right now; nothing was recorded. Retry later.";
+
+  /** The {@code Retry-After} of a 503, in seconds. */
+  public static final int RETRY_AFTER_SECONDS = 5;
+
   private static final String BEARER = "bearer ";
 
   private ApiContract() {}
 
-  /** HTTP status for each kind of failure; anything not a client mistake is a 500. */
+  /**
+   * HTTP status for each kind of failure: a store that cannot take writes for now is a 503 (send
+   * {@code Retry-After: }{@value #RETRY_AFTER_SECONDS}); anything else not a client mistake is a
+   * 500.
+   */
   public static int httpStatus(IngestionException e) {
-    if (e instanceof UnauthorizedException) {
+    if (e instanceof StorageUnavailableException) {
+      return 503;
+    } else if (e instanceof UnauthorizedException) {
       return 401;
     } else if (e instanceof ForbiddenException) {
       return 403;
@@ -53,10 +67,14 @@ public final class ApiContract {
 
   /**
    * The error body: {@code {"message": ...}}, except the original system's {@code {"Error Message":
-   * ...}} for an unknown (or another user's) job, and a generic message for a 5xx.
+   * ...}} for an unknown (or another user's) job, and a generic message for a 5xx ({@link
+   * #UNAVAILABLE} for a 503, {@link #INTERNAL_ERROR} otherwise).
    */
   public static Map<String, Object> errorBody(IngestionException e) {
     int status = httpStatus(e);
+    if (status == 503) {
+      return Map.of("message", UNAVAILABLE);
+    }
     if (status >= 500) {
       return Map.of("message", INTERNAL_ERROR);
     }

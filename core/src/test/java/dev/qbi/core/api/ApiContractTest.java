@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.qbi.core.error.InvalidRequestException;
 import dev.qbi.core.error.JobNotFoundException;
 import dev.qbi.core.error.StorageException;
+import dev.qbi.core.error.StorageUnavailableException;
 import dev.qbi.core.job.Job;
 import dev.qbi.core.job.JobId;
 import dev.qbi.core.job.JobStatus;
@@ -112,6 +113,15 @@ class ApiContractTest {
     assertThat(ApiContract.httpStatus(new StorageException("disk on host h"))).isEqualTo(500);
     assertThat(ApiContract.errorBody(new StorageException("disk on host h")))
         .isEqualTo(Map.of("message", ApiContract.INTERNAL_ERROR));
+  }
+
+  @Test
+  void storage_that_cannot_take_writes_is_a_503_that_hides_the_cause() {
+    StorageUnavailableException full =
+        new StorageUnavailableException("database commit failed: [SQLITE_FULL] /srv/data");
+    assertThat(ApiContract.httpStatus(full)).isEqualTo(503);
+    assertThat(ApiContract.errorBody(full)).isEqualTo(Map.of("message", ApiContract.UNAVAILABLE));
+    assertThat(ApiContract.RETRY_AFTER_SECONDS).isPositive();
   }
 
   @Test

@@ -24,9 +24,10 @@ import picocli.CommandLine.Spec;
  * {@code ingest bench}: starts the server as a child JVM on a loopback port over a temporary data
  * dir, signs a user in through the Cognito protocol, warms up, and measures authenticated durable
  * submits/s, completed jobs/s end to end, submit→complete latency under load and on an idle server,
- * and the server's resident memory. Prints a table (or {@code --json}) on stdout; progress on
- * stderr. The options are {@link BenchOptions}, the phases {@link BenchPhases}; this class owns the
- * server process, the temporary directory and the exit code.
+ * and the server's resident memory (or, with {@code --soak}, a steady load: {@link SoakPhase}).
+ * Prints a table (or {@code --json}) on stdout; progress on stderr. The options are {@link
+ * BenchOptions}, the phases {@link BenchPhases}; this class owns the server process, the temporary
+ * directory and the exit code.
  */
 @Command(
     name = "bench",
@@ -37,6 +38,9 @@ import picocli.CommandLine.Spec;
           + "temporary data dir), then measures authenticated durable submits/s, completed "
           + "jobs/s end to end, submit->complete latency (under load and idle) and the "
           + "server's RSS.",
+      "With --soak DURATION: a steady load at --rate (default half of a short measured"
+          + " maximum) instead, printing the server's RSS every 30 s, then the errors and the"
+          + " RSS growth.",
       "Exit code 0 when every submit was accepted and every job completed, 1 otherwise."
     })
 public final class BenchCommand implements Callable<Integer> {
@@ -84,6 +88,22 @@ public final class BenchCommand implements Callable<Integer> {
               "bench-stop-server");
       Runtime.getRuntime().addShutdownHook(stopOnExit);
 
+      if (options.soak != null) {
+        SoakPhase.Result soak;
+        try (JobApiClient api = JobApiClient.builder(server.baseUrl()).build()) {
+          soak = new BenchPhases(options, api, server, err).soak();
+        }
+        out.println(
+            options.json
+                ? JSON.writerWithDefaultPrettyPrinter().writeValueAsString(soak.toJson())
+                : soak.toText());
+        out.flush();
+        if (soak.errors() > 0) {
+          progress(err, soak.errors() + " error(s) in the soak");
+          return 1;
+        }
+        return 0;
+      }
       BenchReport report;
       try (JobApiClient api = JobApiClient.builder(server.baseUrl()).build()) {
         report = new BenchPhases(options, api, server, err).run(loadAverage);

@@ -81,6 +81,23 @@ final class BenchOptions {
   Duration timeout;
 
   @Option(
+      names = "--soak",
+      paramLabel = "DURATION",
+      description =
+          "Instead of the measured phases: a steady load for this long (ISO-8601, e.g. PT10M;"
+              + " at most PT24H), printing the server's RSS every "
+              + SoakPhase.SAMPLE_SECONDS
+              + " s, then the errors and the RSS growth.")
+  Duration soak;
+
+  @Option(
+      names = "--rate",
+      defaultValue = "0",
+      description =
+          "Submits per second of --soak; 0 = half of what a short burst achieves on this machine.")
+  int rate;
+
+  @Option(
       names = "--keep-data",
       description = "Keep the temporary data dir and server log (its path is printed).")
   boolean keepData;
@@ -107,6 +124,16 @@ final class BenchOptions {
     }
     if (timeout.isNegative() || timeout.isZero() || timeout.compareTo(Duration.ofHours(1)) > 0) {
       throw new CommandLine.ParameterException(cl, "--timeout must be positive and at most 1h");
+    }
+    if (soak != null
+        && (soak.isNegative() || soak.isZero() || soak.compareTo(Duration.ofHours(24)) > 0)) {
+      throw new CommandLine.ParameterException(cl, "--soak must be positive and at most PT24H");
+    }
+    if (rate < 0 || rate > 100_000) {
+      throw new CommandLine.ParameterException(cl, "--rate must be between 0 and 100000");
+    }
+    if (rate > 0 && soak == null) {
+      throw new CommandLine.ParameterException(cl, "--rate goes with --soak");
     }
     for (String option : words(serverOpts)) {
       for (String reserved : RESERVED_SERVE_OPTIONS) {

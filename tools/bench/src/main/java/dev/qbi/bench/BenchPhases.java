@@ -56,32 +56,9 @@ final class BenchPhases {
 
   /** Runs every phase; {@code loadAverage} is the machine's load before the server started. */
   BenchReport run(double loadAverage) throws BenchFailure, InterruptedException, IOException {
-    server.awaitHealthy(api, HEALTH_TIMEOUT);
-    String username = "bench-" + UUID.randomUUID() + "@example.com";
-    String token = signUpAndLogin(username);
+    String token = signInAndWarmUp();
     JobApiClient user = api.withToken(token);
-    progress("signed in " + username);
-
-    int warmup = options.warmup;
     int concurrency = options.concurrency;
-    if (warmup > 0) {
-      progress("warm-up: " + warmup + " jobs (not counted)");
-      long deadline = System.nanoTime() + WARMUP_TIMEOUT.toNanos();
-      SubmitLoad.Result w =
-          SubmitLoad.run(api.baseUri(), token, warmup, concurrency, "warmup", deadline);
-      if (w.timedOut() || w.errorCount() > 0) {
-        throw new BenchFailure(
-            "warm-up: "
-                + w.accepted()
-                + " of "
-                + warmup
-                + " submits accepted"
-                + (w.timedOut() ? " before the " + WARMUP_TIMEOUT.toSeconds() + " s limit" : "")
-                + "; errors "
-                + w.errors());
-      }
-      awaitDrained(deadline, "warm-up");
-    }
 
     BenchReport.Idle idle = idleLatency(user);
 
@@ -159,6 +136,42 @@ final class BenchPhases {
         memory,
         submitCpu,
         measuredCpu);
+  }
+
+  /** {@code --soak}: sign in, warm up, then the steady load of {@link SoakPhase}. */
+  SoakPhase.Result soak() throws BenchFailure, InterruptedException, IOException {
+    String token = signInAndWarmUp();
+    return new SoakPhase(api, server, err)
+        .run(token, options.soak, options.rate, options.concurrency);
+  }
+
+  /** Waits for the server, signs a new user in, runs the warm-up; returns the user's IdToken. */
+  private String signInAndWarmUp() throws BenchFailure, InterruptedException, IOException {
+    server.awaitHealthy(api, HEALTH_TIMEOUT);
+    String username = "bench-" + UUID.randomUUID() + "@example.com";
+    String token = signUpAndLogin(username);
+    progress("signed in " + username);
+    int warmup = options.warmup;
+    int concurrency = options.concurrency;
+    if (warmup > 0) {
+      progress("warm-up: " + warmup + " jobs (not counted)");
+      long deadline = System.nanoTime() + WARMUP_TIMEOUT.toNanos();
+      SubmitLoad.Result w =
+          SubmitLoad.run(api.baseUri(), token, warmup, concurrency, "warmup", deadline);
+      if (w.timedOut() || w.errorCount() > 0) {
+        throw new BenchFailure(
+            "warm-up: "
+                + w.accepted()
+                + " of "
+                + warmup
+                + " submits accepted"
+                + (w.timedOut() ? " before the " + WARMUP_TIMEOUT.toSeconds() + " s limit" : "")
+                + "; errors "
+                + w.errors());
+      }
+      awaitDrained(deadline, "warm-up");
+    }
+    return token;
   }
 
   /**

@@ -21,6 +21,10 @@ import java.util.concurrent.TimeUnit;
  */
 final class ServerProcess implements AutoCloseable {
   static final String MAIN_CLASS = "dev.qbi.runtime.local.Main";
+
+  /** The server's heap when nothing else is said: the {@code ./ingest} launcher's default. */
+  static final String DEFAULT_HEAP = "256m";
+
   private static final Duration STOP_GRACE = Duration.ofSeconds(30);
 
   private final Process process;
@@ -44,8 +48,9 @@ final class ServerProcess implements AutoCloseable {
   }
 
   /**
-   * The child's command line: {@code java [jvm options] -cp <class path> dev.qbi.runtime.local.Main
-   * serve --host 127.0.0.1 --port <port> --data-dir <dir> --log-format text [serve options]}.
+   * The child's command line: {@code java [heap] [jvm options] -cp <class path>
+   * dev.qbi.runtime.local.Main serve --host 127.0.0.1 --port <port> --data-dir <dir> --log-format
+   * text [serve options]}; the heap as {@code ./ingest serve} gets it (see {@link #heapOptions}).
    */
   static List<String> command(
       String java,
@@ -57,6 +62,7 @@ final class ServerProcess implements AutoCloseable {
     List<String> cmd = new ArrayList<>();
     cmd.add(java);
     cmd.add("--enable-native-access=ALL-UNNAMED");
+    cmd.addAll(heapOptions(jvmOptions, System.getenv("INGEST_HEAP")));
     cmd.addAll(jvmOptions);
     cmd.add("-cp");
     cmd.add(classPath);
@@ -72,6 +78,24 @@ final class ServerProcess implements AutoCloseable {
     cmd.add("text");
     cmd.addAll(serveOptions);
     return cmd;
+  }
+
+  /**
+   * The heap option of the server, as the launcher chooses it: none when {@code jvmOptions} size
+   * the heap themselves ({@code -Xmx}, {@code -XX:MaxRAM...}), else {@code -Xmx<INGEST_HEAP>}, else
+   * {@code -Xmx}{@value #DEFAULT_HEAP}.
+   */
+  static List<String> heapOptions(List<String> jvmOptions, String ingestHeap) {
+    for (String option : jvmOptions) {
+      if (option.startsWith("-Xmx")
+          || option.startsWith("-XX:MaxRAM")
+          || option.startsWith("-XX:MinRAM")
+          || option.startsWith("-XX:InitialRAM")) {
+        return List.of();
+      }
+    }
+    return List.of(
+        "-Xmx" + (ingestHeap == null || ingestHeap.isBlank() ? DEFAULT_HEAP : ingestHeap.strip()));
   }
 
   /**

@@ -118,4 +118,43 @@ class BenchCommandTest {
     assertThat(run.exitCode()).isEqualTo(2);
     assertThat(run.err()).contains("--jobs must be between 1 and 1000000");
   }
+
+  @Test
+  void a_short_soak_at_a_given_rate_samples_rss_and_counts_no_error() throws Exception {
+    Run run =
+        ingest(
+            "--soak",
+            "PT5S",
+            "--rate",
+            "20",
+            "--warmup",
+            "10",
+            "--concurrency",
+            "4",
+            "--workers",
+            "1",
+            "--json");
+
+    assertThat(run.exitCode()).as("stderr: %s", run.err()).isZero();
+    JsonNode r = new ObjectMapper().readTree(run.out());
+    assertThat(r.path("rate").asInt()).isEqualTo(20);
+    assertThat(r.path("accepted").asLong()).isBetween(80L, 100L);
+    assertThat(r.path("completed").asLong()).isEqualTo(r.path("accepted").asLong());
+    assertThat(r.path("errors").asLong()).isZero();
+    JsonNode samples = r.path("samples");
+    assertThat(samples.size()).isGreaterThanOrEqualTo(2);
+    assertThat(samples.get(samples.size() - 1).path("accepted").asLong())
+        .isEqualTo(r.path("accepted").asLong());
+    if (System.getProperty("os.name").startsWith("Linux")) {
+      assertThat(samples.get(0).path("rssBytes").asLong()).isPositive();
+      assertThat(r.path("rssGrowthPercent").isNumber()).isTrue();
+    }
+    assertThat(run.err()).contains("soak     0 s:");
+  }
+
+  @Test
+  void soak_options_out_of_range_are_refused() {
+    assertThat(ingest("--soak", "PT25H").err()).contains("--soak must be positive");
+    assertThat(ingest("--rate", "10").err()).contains("--rate goes with --soak");
+  }
 }

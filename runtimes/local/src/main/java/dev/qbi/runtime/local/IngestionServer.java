@@ -35,10 +35,10 @@ import dev.qbi.runtime.local.api.DownloadService;
 import dev.qbi.runtime.local.api.HttpMetricsFilter;
 import dev.qbi.runtime.local.api.JobApiService;
 import dev.qbi.runtime.local.api.ObservabilityService;
+import dev.qbi.runtime.local.http.HttpListener;
 import dev.qbi.runtime.local.identity.CognitoService;
 import dev.qbi.runtime.local.worker.RetentionSweeper;
 import dev.qbi.runtime.local.worker.WorkerPool;
-import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
@@ -49,10 +49,11 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.UnknownHostException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -69,14 +70,18 @@ public final class IngestionServer implements AutoCloseable {
   /** Between two batches of a retention pass: the writer is intake's meanwhile. */
   private static final Duration RETENTION_PAUSE = Duration.ofMillis(20);
 
+  /** Helidon's limit on any request body is at least this (the Cognito protocol's bodies). */
+  private static final int MIN_PAYLOAD_LIMIT = 64 * 1024;
+
   private final ServerSettings settings;
+  private final DataDirectory dataDirectory;
   private final SqliteDatabase database;
   private final Optional<LocalIdentityProvider> identity;
   private final WorkerPool workers;
   private final LeaseKeeper leaseKeeper;
   private final RetentionSweeper retention;
   private final SqliteDeadLetters deadLetters;
-  private final WebServer web;
+  private final HttpListener web;
   private final SqliteJobQueue queue;
   private final ServerMetrics metrics;
   private final AdminAccess adminAccess;
@@ -90,121 +95,161 @@ public final class IngestionServer implements AutoCloseable {
             ? requested.toBuilder().port(freePort(requested.host())).build()
             : requireFreePort(requested);
     Path dataDir = settings.dataDir().toAbsolutePath().normalize();
-    createPrivateDirectory(dataDir);
+    // what is open so far, closed again (newest first) should a later step fail
+    List<AutoCloseable> opened = new ArrayList<>();
+    try {
+      // first of all: the lock (a second server is refused before it creates anything) and the
+      // checks of what the dir holds
+      dataDirectory = DataDirectory.open(dataDir);
+      opened.add(dataDirectory);
+      if (settings.externalIssuer().isEmpty()) {
+        // checked before anything opens, so that a refusal is all the output there is
+        SqliteDatabase.requireIntact(dataDir.resolve(DataDirectory.IDENTITY_DB));
+      }
+      database = SqliteDatabase.open(dataDir.resolve(DataDirectory.INGEST_DB), clock);
+      opened.add(database);
+      identity = openIdentity(dataDir, clock);
+      identity.ifPresent(opened::add);
+      dataDirectory.recordOpened();
+      queue = new SqliteJobQueue(database);
+      SqliteJobTable table = new SqliteJobTable(database);
+      SqliteJobIntake intake = new SqliteJobIntake(database, queue);
+      deadLetters = new SqliteDeadLetters(database);
 
-    database = SqliteDatabase.open(dataDir.resolve("ingest.db"), clock);
-    queue = new SqliteJobQueue(database);
-    SqliteJobTable table = new SqliteJobTable(database);
-    SqliteJobIntake intake = new SqliteJobIntake(database, queue);
-    deadLetters = new SqliteDeadLetters(database);
+      UrlSigner signer =
+          new UrlSigner(Secrets.loadOrCreate(dataDir.resolve("keys/url-signing.key"), 32), clock);
+      adminCredentialsFile = dataDir.resolve(AdminCredentials.FILE);
+      adminAccess = AdminAccess.sigV4(AdminCredentials.loadOrCreate(dataDir), clock);
+      FilePayloadStore payloads =
+          new FilePayloadStore(
+              dataDir.resolve("payloads"), settings.baseUrl(), signer, settings.syncOutputs());
 
-    UrlSigner signer =
-        new UrlSigner(Secrets.loadOrCreate(dataDir.resolve("keys/url-signing.key"), 32), clock);
-    adminCredentialsFile = dataDir.resolve(AdminCredentials.FILE);
-    adminAccess = AdminAccess.sigV4(AdminCredentials.loadOrCreate(dataDir), clock);
-    FilePayloadStore payloads =
-        new FilePayloadStore(
-            dataDir.resolve("payloads"), settings.baseUrl(), signer, settings.syncOutputs());
+      TokenVerifier verifier;
+      if (identity.isEmpty()) {
+        String issuer = settings.externalIssuer().orElseThrow();
+        verifier =
+            JwtTokenVerifier.builder()
+                .issuer(issuer)
+                .clientId(settings.clientId())
+                .jwksUri(URI.create(issuer + "/.well-known/jwks.json"))
+                .clock(clock)
+                .cacheTtl(settings.tokenCacheTtl())
+                .build();
+      } else {
+        LocalIdentityProvider idp = identity.get();
+        // the pool is in this process: a deleted or disabled user's tokens stop working at once
+        verifier =
+            new ActiveUserVerifier(
+                JwtTokenVerifier.builder()
+                    .issuer(idp.issuer())
+                    .clientId(settings.clientId())
+                    .jwkSource(idp.jwkSource())
+                    .clock(clock)
+                    .cacheTtl(settings.tokenCacheTtl())
+                    .build(),
+                idp);
+      }
 
-    TokenVerifier verifier;
-    if (settings.externalIssuer().isPresent()) {
-      String issuer = settings.externalIssuer().get();
-      identity = Optional.empty();
-      verifier =
-          JwtTokenVerifier.builder()
-              .issuer(issuer)
-              .clientId(settings.clientId())
-              .jwksUri(URI.create(issuer + "/.well-known/jwks.json"))
-              .clock(clock)
-              .cacheTtl(settings.tokenCacheTtl())
-              .build();
-    } else {
-      LocalIdentityProvider idp =
-          LocalIdentityProvider.open(
-              dataDir,
-              new IdentitySettings(
-                  settings.poolId(),
-                  settings.clientId(),
-                  settings.localIssuer(),
-                  settings.passwordIterations()),
-              clock);
-      identity = Optional.of(idp);
-      // the pool is in this process: a deleted or disabled user's tokens stop working at once
-      verifier =
-          new ActiveUserVerifier(
-              JwtTokenVerifier.builder()
-                  .issuer(idp.issuer())
-                  .clientId(settings.clientId())
-                  .jwkSource(idp.jwkSource())
-                  .clock(clock)
-                  .cacheTtl(settings.tokenCacheTtl())
-                  .build(),
-              idp);
+      JobHandler handler = JobHandlers.named(settings.jobHandler());
+      ProcessJob processJob =
+          new ProcessJob(
+              table,
+              new InProcessJobExecutor(handler, payloads),
+              clock,
+              new ProcessJob.RetryPolicy(
+                  settings.maxReceiveCount(), settings.retryBaseDelay(), settings.retryMaxDelay()));
+
+      metrics = new ServerMetrics(queue, deadLetters, clock);
+      opened.add(metrics);
+      PrometheusMeterRegistry registry = metrics.registry();
+      retention =
+          new RetentionSweeper(
+              new SqliteRetention(database),
+              payloads,
+              clock,
+              settings.retention(),
+              settings.retentionSweepInterval(),
+              RETENTION_PAUSE,
+              registry);
+      opened.add(retention);
+      ApiMetrics apiMetrics = new ApiMetrics(registry);
+      leaseKeeper =
+          new LeaseKeeper(queue, table, settings.visibilityTimeout(), settings.jobTimeout());
+      opened.add(leaseKeeper);
+      workers =
+          new WorkerPool(
+              queue,
+              processJob,
+              leaseKeeper,
+              settings.workers(),
+              settings.batchSize(),
+              settings.visibilityTimeout(),
+              settings.shutdownGrace(),
+              registry);
+
+      JobApiService api =
+          new JobApiService(
+              new Authenticator(verifier),
+              new SubmitJob(intake, clock, settings.maxBodyBytes()),
+              new JobStatusQuery(table, payloads, settings.linkTtl()),
+              new ListJobs(table),
+              new CancelJob(table, clock),
+              apiMetrics);
+      HttpRouting.Builder routing = HttpRouting.builder();
+      routing.addFilter(new HttpMetricsFilter(registry));
+      ApiErrors.register(routing);
+      routing.register(api);
+      routing.register(new DownloadService(payloads, apiMetrics));
+      routing.register(new ApiDocsService());
+      routing.register(
+          new ObservabilityService(
+              registry, () -> !closed, queue::depth, deadLetters::depth, database::writeHealth));
+      // one check for every operator action: the Cognito Admin* operations and the /admin routes
+      routing.register(
+          new DeadLetterAdminService(
+              new ManageDeadLetters(table, deadLetters, clock), adminAccess));
+      identity.ifPresent(idp -> routing.register(CognitoService.create(idp, adminAccess)));
+
+      web =
+          new HttpListener(
+              settings.host(),
+              settings.port(),
+              routing,
+              Math.max(settings.maxBodyBytes(), MIN_PAYLOAD_LIMIT),
+              settings.http(),
+              reservedDescriptors(settings));
+      LOG.info(
+          "handler '{}', {} workers, data dir {}", handler.name(), settings.workers(), dataDir);
+    } catch (RuntimeException e) {
+      closeAll(opened, e);
+      throw e;
     }
+  }
 
-    JobHandler handler = JobHandlers.named(settings.jobHandler());
-    ProcessJob processJob =
-        new ProcessJob(
-            table,
-            new InProcessJobExecutor(handler, payloads),
-            clock,
-            new ProcessJob.RetryPolicy(
-                settings.maxReceiveCount(), settings.retryBaseDelay(), settings.retryMaxDelay()));
+  private static void closeAll(List<AutoCloseable> opened, RuntimeException failure) {
+    for (int i = opened.size() - 1; i >= 0; i--) {
+      try {
+        opened.get(i).close();
+      } catch (Exception e) {
+        failure.addSuppressed(e);
+      }
+    }
+  }
 
-    metrics = new ServerMetrics(queue, deadLetters, clock);
-    PrometheusMeterRegistry registry = metrics.registry();
-    retention =
-        new RetentionSweeper(
-            new SqliteRetention(database),
-            payloads,
-            clock,
-            settings.retention(),
-            settings.retentionSweepInterval(),
-            RETENTION_PAUSE,
-            registry);
-    ApiMetrics apiMetrics = new ApiMetrics(registry);
-    leaseKeeper =
-        new LeaseKeeper(queue, table, settings.visibilityTimeout(), settings.jobTimeout());
-    workers =
-        new WorkerPool(
-            queue,
-            processJob,
-            leaseKeeper,
-            settings.workers(),
-            settings.batchSize(),
-            settings.visibilityTimeout(),
-            settings.shutdownGrace(),
-            registry);
-
-    JobApiService api =
-        new JobApiService(
-            new Authenticator(verifier),
-            new SubmitJob(intake, clock, settings.maxBodyBytes()),
-            new JobStatusQuery(table, payloads, settings.linkTtl()),
-            new ListJobs(table),
-            new CancelJob(table, clock),
-            apiMetrics);
-    HttpRouting.Builder routing = HttpRouting.builder();
-    routing.addFilter(new HttpMetricsFilter(registry));
-    ApiErrors.register(routing);
-    routing.register(api);
-    routing.register(new DownloadService(payloads, apiMetrics));
-    routing.register(new ApiDocsService());
-    routing.register(
-        new ObservabilityService(registry, () -> !closed, queue::depth, deadLetters::depth));
-    // one check for every operator action: the Cognito Admin* operations and the /admin routes
-    routing.register(
-        new DeadLetterAdminService(new ManageDeadLetters(table, deadLetters, clock), adminAccess));
-    identity.ifPresent(idp -> routing.register(CognitoService.create(idp, adminAccess)));
-
-    web =
-        WebServer.builder()
-            .host(settings.host())
-            .port(settings.port())
-            .shutdownHook(false)
-            .routing(routing)
-            .build();
-    LOG.info("handler '{}', {} workers, data dir {}", handler.name(), settings.workers(), dataDir);
+  /** The local identity provider, unless tokens come from an external issuer. */
+  private Optional<LocalIdentityProvider> openIdentity(Path dataDir, Clock clock) {
+    if (settings.externalIssuer().isPresent()) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        LocalIdentityProvider.open(
+            dataDir,
+            new IdentitySettings(
+                settings.poolId(),
+                settings.clientId(),
+                settings.localIssuer(),
+                settings.passwordIterations()),
+            clock));
   }
 
   /** Opens the stores, starts workers and the HTTP server. */
@@ -214,16 +259,11 @@ public final class IngestionServer implements AutoCloseable {
 
   public static IngestionServer start(ServerSettings settings, Clock clock) {
     IngestionServer server = new IngestionServer(settings, clock);
-    server.web.start();
-    if (!server.web.isRunning()) {
-      // Helidon logs the cause (e.g. address in use) and returns without throwing
+    try {
+      server.web.start();
+    } catch (RuntimeException e) {
       server.close();
-      throw new IllegalStateException(
-          "cannot listen on "
-              + server.settings.host()
-              + ":"
-              + server.settings.port()
-              + " (is the port in use?)");
+      throw e;
     }
     server.workers.start();
     server.retention.start();
@@ -292,14 +332,23 @@ public final class IngestionServer implements AutoCloseable {
     }
     closed = true;
     LOG.info("shutting down: no new requests; finishing in-flight jobs");
-    web.stop();
+    web.close();
     workers.close();
     leaseKeeper.close();
     retention.close();
     metrics.close();
     identity.ifPresent(LocalIdentityProvider::close);
     database.close();
+    dataDirectory.close();
     LOG.info("stopped");
+  }
+
+  /**
+   * Descriptors kept for everything but connections: the JVM, both databases' connections, and the
+   * outputs written by the jobs running at once.
+   */
+  private static int reservedDescriptors(ServerSettings s) {
+    return 64 + 2 * s.workers() * s.batchSize();
   }
 
   private static int freePort(String host) {
@@ -337,14 +386,6 @@ public final class IngestionServer implements AutoCloseable {
     } catch (IOException e) {
       throw new IllegalStateException(
           "cannot listen on " + s.host() + ":" + s.port() + ": " + e.getMessage());
-    }
-  }
-
-  private static void createPrivateDirectory(Path dir) {
-    try {
-      Files.createDirectories(dir);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot create data dir " + dir, e);
     }
   }
 }

@@ -1,6 +1,7 @@
 package dev.qbi.runtime.local;
 
 import dev.qbi.core.Defaults;
+import dev.qbi.runtime.local.http.HttpLimits;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -148,6 +149,32 @@ public final class ServeCommand implements Callable<Integer> {
   boolean syncOutputs;
 
   @Option(
+      names = "--max-connections",
+      defaultValue = "${env:INGEST_MAX_CONNECTIONS:-0}",
+      description =
+          "Open connections at most; beyond it new ones get 503 and are closed. 0 = derived from"
+              + " the file descriptor limit, up to "
+              + HttpLimits.DEFAULT_MAX_CONNECTIONS
+              + " (env INGEST_MAX_CONNECTIONS).")
+  int maxConnections;
+
+  @Option(
+      names = "--idle-timeout",
+      defaultValue = "${env:INGEST_IDLE_TIMEOUT:-" + HttpLimits.IDLE_TIMEOUT_TEXT + "}",
+      description =
+          "Close a connection that sends nothing for this long, between or within requests"
+              + " (env INGEST_IDLE_TIMEOUT).")
+  Duration idleTimeout;
+
+  @Option(
+      names = "--header-timeout",
+      defaultValue = "${env:INGEST_HEADER_TIMEOUT:-" + HttpLimits.HEADER_TIMEOUT_TEXT + "}",
+      description =
+          "Close a connection whose request line and headers take longer than this to arrive"
+              + " (env INGEST_HEADER_TIMEOUT).")
+  Duration headerTimeout;
+
+  @Option(
       names = "--log-format",
       defaultValue = "${env:INGEST_LOG_FORMAT:-text}",
       description = "text or json (env INGEST_LOG_FORMAT).")
@@ -173,7 +200,8 @@ public final class ServeCommand implements Callable<Integer> {
             .clientId(clientId)
             .externalIssuer(Optional.ofNullable(issuer).filter(s -> !s.isBlank()))
             .syncOutputs(syncOutputs)
-            .retention(retention);
+            .retention(retention)
+            .http(new HttpLimits(maxConnections, idleTimeout, headerTimeout));
     if (workers > 0) {
       b.workers(workers);
     }

@@ -1,6 +1,7 @@
 package dev.qbi.runtime.local;
 
 import dev.qbi.core.Defaults;
+import dev.qbi.runtime.local.http.HttpLimits;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,6 +23,7 @@ import java.util.Optional;
  * @param retention finished jobs and their outputs are deleted this long after their last update
  *     (jobs with a dead letter are kept)
  * @param retentionSweepInterval how often the retention sweeper looks for jobs to delete
+ * @param http the HTTP listener's connection cap and timeouts
  */
 public record ServerSettings(
     String host,
@@ -46,7 +48,8 @@ public record ServerSettings(
     Duration tokenCacheTtl,
     boolean syncOutputs,
     Duration retention,
-    Duration retentionSweepInterval) {
+    Duration retentionSweepInterval,
+    HttpLimits http) {
 
   public static final String DEFAULT_POOL_ID = "local_ingestion";
   public static final String DEFAULT_CLIENT_ID = "ingestion-local-client";
@@ -54,6 +57,7 @@ public record ServerSettings(
   public ServerSettings {
     Objects.requireNonNull(host, "host");
     Objects.requireNonNull(dataDir, "dataDir");
+    Objects.requireNonNull(http, "http");
     if (port < 0 || port > 65535) {
       throw new IllegalArgumentException("port must be 0..65535");
     }
@@ -112,6 +116,7 @@ public record ServerSettings(
     b.syncOutputs = syncOutputs;
     b.retention = retention;
     b.retentionSweepInterval = retentionSweepInterval;
+    b.http = http;
     return b;
   }
 
@@ -140,6 +145,7 @@ public record ServerSettings(
     private boolean syncOutputs = false;
     private Duration retention = Defaults.RETENTION;
     private Duration retentionSweepInterval = Duration.ofMinutes(1);
+    private HttpLimits http = HttpLimits.DEFAULTS;
 
     private Builder() {}
 
@@ -258,6 +264,11 @@ public record ServerSettings(
       return this;
     }
 
+    public Builder http(HttpLimits value) {
+      this.http = value;
+      return this;
+    }
+
     public ServerSettings build() {
       return new ServerSettings(
           host,
@@ -282,7 +293,8 @@ public record ServerSettings(
           tokenCacheTtl,
           syncOutputs,
           retention,
-          retentionSweepInterval);
+          retentionSweepInterval,
+          http);
     }
   }
 

@@ -13,9 +13,13 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,6 +41,8 @@ public final class FilePayloadStore implements PayloadStore {
 
   private static final Logger LOG = LoggerFactory.getLogger(FilePayloadStore.class);
   private static final int MAX_KEY_CHARS = 512;
+  private static final Set<PosixFilePermission> OWNER_DIR =
+      PosixFilePermissions.fromString("rwx------");
   private static final Pattern SEGMENT = Pattern.compile("[A-Za-z0-9_-][A-Za-z0-9._-]{0,127}");
 
   private final boolean syncWrites;
@@ -73,7 +79,7 @@ public final class FilePayloadStore implements PayloadStore {
     this.baseUrl = base;
     this.signer = Objects.requireNonNull(signer, "signer");
     try {
-      Files.createDirectories(this.root);
+      createPrivateDirectories(this.root);
     } catch (IOException e) {
       throw new StorageException("cannot create payload directory " + this.root, e);
     }
@@ -123,8 +129,9 @@ public final class FilePayloadStore implements PayloadStore {
     try {
       Path dir = target.getParent();
       if (!Files.isDirectory(dir)) {
-        Files.createDirectories(dir);
+        createPrivateDirectories(dir);
       }
+      // owner-only (createTempFile's default mode on POSIX), as the rename keeps it
       Path temp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp");
       try {
         try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.WRITE)) {
@@ -226,6 +233,20 @@ public final class FilePayloadStore implements PayloadStore {
     } catch (IOException | UnsupportedOperationException e) {
       // not every platform can sync a directory; the rename itself is still atomic
       LOG.trace("cannot sync directory {}: {}", dir, e.getMessage());
+    }
+  }
+
+  /** Creates missing directories owner-only ({@code rwx------}) where the filesystem has modes. */
+  private static void createPrivateDirectories(Path dir) throws IOException {
+    Path existing = dir.toAbsolutePath();
+    while (existing != null && !Files.exists(existing)) {
+      existing = existing.getParent();
+    }
+    if (existing != null
+        && Files.getFileAttributeView(existing, PosixFileAttributeView.class) != null) {
+      Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(OWNER_DIR));
+    } else {
+      Files.createDirectories(dir);
     }
   }
 }

@@ -4,29 +4,53 @@ import static dev.qbi.adapters.local.sqlite.SqliteDatabase.MAX_BATCH;
 import static dev.qbi.adapters.local.sqlite.SqliteDatabase.storageFailure;
 
 import dev.qbi.core.error.StorageException;
+import dev.qbi.core.error.StorageUnavailableException;
 import java.nio.file.Path;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.sqlite.SQLiteErrorCode;
+import org.sqlite.SQLiteException;
 
 /**
  * The one thread that writes to {@link SqliteDatabase}, with group commit: it takes every pending
  * write (up to {@link SqliteDatabase#MAX_BATCH}) into one transaction, runs each in its own
  * savepoint so that a failing write does not fail the others, and completes each write's future
  * only after {@code COMMIT}. After-commit hooks run once per transaction, after the futures.
+ *
+ * <p><b>Storage faults.</b> When a transaction cannot begin or commit (disk full, I/O error), its
+ * writes fail with {@link StorageUnavailableException}, the connection is dropped (closing it rolls
+ * back whatever the failure left open, and no cached statement of it is used again) and a fresh one
+ * is opened for the next batch. While writes fail, the writer probes every {@link #PROBE_INTERVAL}
+ * when idle (rewriting the one row of {@code writer_probe}), so {@link #health} turns writable
+ * again by itself once the cause is gone, with or without traffic.
  */
 final class GroupCommitWriter {
 
+  /** How often a failing writer with nothing to do checks whether writes work again. */
+  static final Duration PROBE_INTERVAL = Duration.ofSeconds(1);
+
   private static final Logger LOG = LoggerFactory.getLogger(GroupCommitWriter.class);
 
+  /** Opens the writer's connection (again, after a failure). */
+  @FunctionalInterface
+  interface Opener {
+    Session open() throws SQLException;
+  }
+
   private final Path file;
-  private final Session session;
+  private final Opener opener;
+  private final Clock clock;
   private final LinkedBlockingQueue<Pending<?>> pending = new LinkedBlockingQueue<>();
   private final ReentrantLock lifecycle = new ReentrantLock();
   private final Thread thread;
@@ -34,11 +58,22 @@ final class GroupCommitWriter {
   private final AtomicLong writes = new AtomicLong();
   private final AtomicLong failedWrites = new AtomicLong();
   private volatile boolean closed;
+  private final WriterHealth health;
+  private volatile SQLException simulatedFailure;
 
-  /** A writer on {@code session} (the database's only writing connection); not started yet. */
-  GroupCommitWriter(Path file, Session session) {
+  /** Written by the writer thread only (and closed after it ends); null while it cannot open. */
+  private Session session;
+
+  /**
+   * A writer on {@code session} (the database's only writing connection); {@code opener} opens a
+   * new one after a failure. Not started yet.
+   */
+  GroupCommitWriter(Path file, Session session, Opener opener) {
     this.file = file;
     this.session = session;
+    this.opener = opener;
+    this.clock = session.clock();
+    this.health = new WriterHealth(clock);
     this.thread = Thread.ofPlatform().name("sqlite-writer").daemon(false).unstarted(this::loop);
   }
 
@@ -55,6 +90,22 @@ final class GroupCommitWriter {
     return new SqliteDatabase.Stats(transactions.get(), writes.get(), failedWrites.get());
   }
 
+  WriterHealth.Health health() {
+    return health.now();
+  }
+
+  /**
+   * For tests of storage faults where no small filesystem can be made: while on, every commit fails
+   * with {@code SQLITE_FULL} exactly as on a full disk (the same recovery path runs).
+   */
+  void simulateFullDisk(boolean on) {
+    simulatedFailure =
+        on
+            ? new SQLiteException(
+                "[SQLITE_FULL] simulated: database or disk is full", SQLiteErrorCode.SQLITE_FULL)
+            : null;
+  }
+
   /** See {@link SqliteDatabase#writeAsync}. */
   <T> CompletableFuture<T> submit(SqliteDatabase.Work<T> work) {
     if (Thread.currentThread() == thread) {
@@ -64,7 +115,7 @@ final class GroupCommitWriter {
     lifecycle.lock();
     try {
       if (closed) {
-        throw new StorageException("database " + file + " is closed");
+        throw new StorageUnavailableException("database " + file + " is closed");
       }
       pending.add(p);
     } finally {
@@ -107,7 +158,9 @@ final class GroupCommitWriter {
         interrupted = true;
       }
     }
-    session.closeQuietly();
+    if (session != null) {
+      session.closeQuietly();
+    }
     return interrupted;
   }
 
@@ -116,7 +169,11 @@ final class GroupCommitWriter {
     boolean stop = false;
     while (!stop) {
       try {
-        batch.add(pending.take());
+        Pending<?> first =
+            health.now().writable()
+                ? pending.take()
+                : pending.poll(PROBE_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
+        batch.add(first == null ? Pending.probe() : first);
         pending.drainTo(batch, MAX_BATCH - 1);
       } catch (InterruptedException e) {
         // only stop() stops the writer; keep draining
@@ -145,15 +202,20 @@ final class GroupCommitWriter {
     // stop() enqueues the stop marker last, under the lifecycle lock: nothing can follow it
     List<Pending<?>> rest = new ArrayList<>();
     pending.drainTo(rest);
-    StorageException closedFailure = new StorageException("database " + file + " is closed");
+    StorageException closedFailure =
+        new StorageUnavailableException("database " + file + " is closed");
     rest.forEach(p -> p.future.completeExceptionally(closedFailure));
   }
 
   private void runBatch(List<Pending<?>> work) {
+    if (session == null && !reopen()) {
+      failAll(work, new StorageUnavailableException("cannot open database " + file));
+      return;
+    }
     try {
       session.execute("BEGIN IMMEDIATE");
     } catch (SQLException e) {
-      failAll(work, storageFailure("begin", e));
+      abort(work, storageFailure("begin", e));
       return;
     }
     List<Runnable> afterCommit = new ArrayList<>();
@@ -186,6 +248,10 @@ final class GroupCommitWriter {
       }
     }
     try {
+      SQLException simulated = simulatedFailure;
+      if (simulated != null) {
+        throw simulated;
+      }
       session.execute("COMMIT");
     } catch (SQLException e) {
       abort(work, storageFailure("commit", e));
@@ -193,11 +259,22 @@ final class GroupCommitWriter {
     }
     transactions.incrementAndGet();
     writes.addAndGet(work.size());
+    StorageException unavailable = null;
     for (Pending<?> p : work) {
       if (p.failure != null) {
         failedWrites.incrementAndGet();
+        if (p.failure instanceof SQLException e
+            && storageFailure("write", e) instanceof StorageUnavailableException u) {
+          unavailable = u;
+        }
       }
       p.complete();
+    }
+    // a write refused for want of space fails alone, yet the storage is not writable
+    if (unavailable != null) {
+      health.failing(unavailable);
+    } else {
+      health.writable();
     }
     for (Runnable hook : afterCommit) {
       try {
@@ -208,21 +285,34 @@ final class GroupCommitWriter {
     }
   }
 
+  /**
+   * The transaction failed in a way that leaves its state unknown (a failed {@code COMMIT} may
+   * leave it open, and the failed connection's cached statements may not run again): drop the
+   * connection, which rolls back whatever is open, and open a fresh one.
+   */
   private void abort(List<Pending<?>> work, StorageException failure) {
-    try {
-      session.execute("ROLLBACK");
-    } catch (SQLException e) {
-      LOG.debug("rollback after a failed batch: {}", e.getMessage());
-    }
+    session.closeQuietly();
+    session = null;
+    reopen();
     failAll(work, failure);
   }
 
+  private boolean reopen() {
+    try {
+      session = opener.open();
+      return true;
+    } catch (SQLException e) {
+      LOG.debug("cannot reopen the writer's connection: {}", e.getMessage());
+      return false;
+    }
+  }
+
   private void failAll(List<Pending<?>> work, StorageException failure) {
-    LOG.error("write transaction of {} operation(s) failed: {}", work.size(), failure.getMessage());
     failedWrites.addAndGet(work.size());
     for (Pending<?> p : work) {
       p.future.completeExceptionally(p.failure != null ? p.failure : failure);
     }
+    health.failing(failure);
   }
 
   /** A write waiting for the writer. */
@@ -238,6 +328,18 @@ final class GroupCommitWriter {
 
     static Pending<Void> stop() {
       return new Pending<>(null);
+    }
+
+    /** Rewrites the one row of {@code writer_probe}: does writing work again? */
+    static Pending<Void> probe() {
+      return new Pending<>(
+          s -> {
+            PreparedStatement ps =
+                s.prepare("INSERT OR REPLACE INTO writer_probe (id, probed_at) VALUES (1, ?)");
+            ps.setLong(1, s.clock().millis());
+            ps.executeUpdate();
+            return null;
+          });
     }
 
     boolean isStop() {

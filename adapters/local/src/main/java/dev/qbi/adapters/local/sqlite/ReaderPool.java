@@ -1,6 +1,7 @@
 package dev.qbi.adapters.local.sqlite;
 
 import dev.qbi.core.error.StorageException;
+import dev.qbi.core.error.StorageUnavailableException;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -45,13 +46,13 @@ final class ReaderPool {
 
   private Session take() {
     if (closed.getAsBoolean()) {
-      throw new StorageException("database " + file + " is closed");
+      throw new StorageUnavailableException("database " + file + " is closed");
     }
     try {
       Session s;
       while ((s = idle.poll(100, TimeUnit.MILLISECONDS)) == null) {
         if (closed.getAsBoolean()) {
-          throw new StorageException("database " + file + " is closed");
+          throw new StorageUnavailableException("database " + file + " is closed");
         }
       }
       return s;

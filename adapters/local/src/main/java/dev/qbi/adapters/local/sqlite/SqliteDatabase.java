@@ -1,15 +1,21 @@
 package dev.qbi.adapters.local.sqlite;
 
 import dev.qbi.core.error.StorageException;
+import dev.qbi.core.error.StorageUnavailableException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
@@ -29,8 +35,13 @@ import org.sqlite.SQLiteConfig;
  * <p><b>Reads</b> use a small pool of separate query-only connections ({@link ReaderPool}); WAL
  * lets them run while the writer writes.
  *
- * <p>The tables are those of {@link SqliteSchema}. {@link SQLException}s become {@link
- * StorageException}s at this boundary.
+ * <p><b>Faults.</b> {@link SQLException}s become {@link StorageException}s at this boundary: {@link
+ * StorageUnavailableException} when the storage cannot take writes for now (disk full, I/O error,
+ * busy, read-only, or the database closed), so callers can tell "retry later" from a bug. A failed
+ * transaction is rolled back and the writer recovers by itself once the cause is gone; {@link
+ * #writeHealth} tells whether writes work right now.
+ *
+ * <p>The tables are those of {@link SqliteSchema}.
  */
 public final class SqliteDatabase implements AutoCloseable {
 
@@ -40,6 +51,18 @@ public final class SqliteDatabase implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(SqliteDatabase.class);
   private static final int BUSY_TIMEOUT_MS = 10_000;
   private static final int READERS = 4;
+
+  /** SQLite's primary result codes after which writes may work again later. */
+  private static final Set<Integer> TRANSIENT_CODES =
+      Set.of(
+          5, // SQLITE_BUSY
+          6, // SQLITE_LOCKED
+          7, // SQLITE_NOMEM
+          8, // SQLITE_READONLY
+          10, // SQLITE_IOERR
+          13, // SQLITE_FULL
+          14 // SQLITE_CANTOPEN
+          );
 
   /**
    * A unit of database work. Statements come from the {@link Session}'s cache; do not close them.
@@ -52,6 +75,15 @@ public final class SqliteDatabase implements AutoCloseable {
   /** Counters of the writer, for metrics and tests. */
   public record Stats(long transactions, long writes, long failedWrites) {}
 
+  /**
+   * Whether writes work right now.
+   *
+   * @param problem while not writable: the SQLite result code of the failure (e.g. {@code
+   *     SQLITE_FULL}), nothing that names a file or a value
+   * @param since when writes started failing, or last recovered
+   */
+  public record WriteHealth(boolean writable, Optional<String> problem, Instant since) {}
+
   private final Path file;
   private final Clock clock;
   private final GroupCommitWriter writer;
@@ -59,17 +91,24 @@ public final class SqliteDatabase implements AutoCloseable {
   private final QueueSignal queueSignal;
 
   private SqliteDatabase(
-      Path file, Clock clock, Session writer, List<Session> readers, QueueSignal queueSignal) {
+      Path file,
+      Clock clock,
+      Session writer,
+      GroupCommitWriter.Opener opener,
+      List<Session> readers,
+      QueueSignal queueSignal) {
     this.file = file;
     this.queueSignal = queueSignal;
     this.clock = clock;
-    this.writer = new GroupCommitWriter(file, writer);
+    this.writer = new GroupCommitWriter(file, writer, opener);
     this.readers = new ReaderPool(file, readers, this.writer::isClosed);
   }
 
   /**
-   * Opens (creating if needed) the database file and its schema, and starts the writer thread.
+   * Opens (creating if needed) the database file and its schema, and starts the writer thread. An
+   * existing file is checked first ({@code PRAGMA quick_check}).
    *
+   * @throws DamagedDatabaseException when the file is not a database or fails the check
    * @throws StorageException when the file cannot be opened or the schema created
    */
   public static SqliteDatabase open(Path file, Clock clock) {
@@ -87,8 +126,11 @@ public final class SqliteDatabase implements AutoCloseable {
       writerConfig.setJournalMode(SQLiteConfig.JournalMode.WAL);
       writerConfig.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
       writerConfig.setBusyTimeout(BUSY_TIMEOUT_MS);
-      Session writer = new Session(writerConfig.createConnection(url), true, clock, signal);
+      GroupCommitWriter.Opener opener =
+          () -> new Session(writerConfig.createConnection(url), true, clock, signal);
+      Session writer = opener.open();
       opened.add(writer);
+      requireIntact(absolute, writer.connection());
       SqliteSchema.create(writer.connection());
       List<Session> readers = new ArrayList<>();
       for (int i = 0; i < READERS; i++) {
@@ -101,14 +143,70 @@ public final class SqliteDatabase implements AutoCloseable {
         }
         readers.add(reader);
       }
-      SqliteDatabase db = new SqliteDatabase(absolute, clock, writer, readers, signal);
+      SqliteDatabase db = new SqliteDatabase(absolute, clock, writer, opener, readers, signal);
       db.writer.start();
       LOG.info("opened database {}", absolute);
       return db;
     } catch (SQLException | IOException e) {
       opened.forEach(Session::closeQuietly);
+      if (e instanceof SQLException sql && isDamage(sql)) {
+        throw new DamagedDatabaseException(absolute, firstLine(sql.getMessage()), e);
+      }
+      throw new StorageException("cannot open database " + absolute + ": " + e.getMessage(), e);
+    } catch (RuntimeException e) {
+      opened.forEach(Session::closeQuietly);
+      throw e;
+    }
+  }
+
+  /**
+   * Checks an existing SQLite file of the data dir (another store's, such as the identity
+   * provider's) the way {@link #open} checks its own; a missing file is left alone.
+   *
+   * @throws DamagedDatabaseException when it is not a database or fails {@code PRAGMA quick_check}
+   */
+  public static void requireIntact(Path file) {
+    Path absolute = file.toAbsolutePath();
+    if (!Files.exists(absolute)) {
+      return;
+    }
+    try (Connection c = new SQLiteConfig().createConnection("jdbc:sqlite:" + absolute)) {
+      requireIntact(absolute, c);
+    } catch (SQLException e) {
+      if (isDamage(e)) {
+        throw new DamagedDatabaseException(absolute, firstLine(e.getMessage()), e);
+      }
       throw new StorageException("cannot open database " + absolute + ": " + e.getMessage(), e);
     }
+  }
+
+  private static void requireIntact(Path file, Connection c) throws SQLException {
+    long start = System.nanoTime();
+    List<String> problems = new ArrayList<>();
+    try (Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("PRAGMA quick_check(3)")) {
+      while (rs.next()) {
+        problems.add(rs.getString(1));
+      }
+    }
+    if (!problems.equals(List.of("ok"))) {
+      // one line: quick_check's rows may hold line breaks of their own
+      String detail = String.join("; ", problems).replaceAll("\\s*\\R\\s*", "; ");
+      throw new DamagedDatabaseException(file, detail, null);
+    }
+    LOG.debug("quick_check of {}: ok in {} ms", file, (System.nanoTime() - start) / 1_000_000);
+  }
+
+  /** SQLITE_CORRUPT (11) or SQLITE_NOTADB (26): the file itself is damaged. */
+  private static boolean isDamage(SQLException e) {
+    int primary = e.getErrorCode() & 0xff;
+    return primary == 11 || primary == 26;
+  }
+
+  private static String firstLine(String text) {
+    String t = String.valueOf(text);
+    int nl = t.indexOf('\n');
+    return nl < 0 ? t : t.substring(0, nl);
   }
 
   public Path file() {
@@ -125,6 +223,20 @@ public final class SqliteDatabase implements AutoCloseable {
 
   public Stats stats() {
     return writer.stats();
+  }
+
+  /** Whether writes work right now (see the class comment on faults). */
+  public WriteHealth writeHealth() {
+    WriterHealth.Health h = writer.health();
+    return new WriteHealth(h.writable(), Optional.ofNullable(h.problem()), h.since());
+  }
+
+  /**
+   * A testing aid for storage faults where the test cannot make a small filesystem: while on, every
+   * commit fails with {@code SQLITE_FULL}, as on a full disk, through the same recovery path.
+   */
+  public void simulateFullDisk(boolean on) {
+    writer.simulateFullDisk(on);
   }
 
   /** Wakes receivers waiting in {@link SqliteJobQueue#receive}; shared by all adapters. */
@@ -219,7 +331,11 @@ public final class SqliteDatabase implements AutoCloseable {
     return new StorageException("database write failed: " + cause, cause);
   }
 
+  /** {@link StorageUnavailableException} for the codes after which writes may work later. */
   static StorageException storageFailure(String what, SQLException e) {
-    return new StorageException("database " + what + " failed: " + e.getMessage(), e);
+    String message = "database " + what + " failed: " + e.getMessage();
+    return TRANSIENT_CODES.contains(e.getErrorCode() & 0xff)
+        ? new StorageUnavailableException(message, e)
+        : new StorageException(message, e);
   }
 }

@@ -7,8 +7,9 @@ import java.sql.Statement;
 /**
  * The tables of {@link SqliteDatabase}: {@code jobs}, the {@code queue} of pending messages and its
  * {@code dead_letters}, with their indexes (among them {@code jobs_expiry}, terminal jobs by age,
- * for {@link SqliteRetention}). Created if missing when the database opens; existing tables are
- * left as they are.
+ * for {@link SqliteRetention}), and {@code writer_probe} (one row the writer rewrites, after a
+ * failed transaction, to find out whether writes work again). Created if missing when the database
+ * opens; existing tables are left as they are.
  */
 final class SqliteSchema {
 
@@ -57,6 +58,11 @@ final class SqliteSchema {
       dead_at       INTEGER NOT NULL
     )""",
     "CREATE INDEX IF NOT EXISTS dead_letters_by_job ON dead_letters (job_id)",
+    """
+    CREATE TABLE IF NOT EXISTS writer_probe (
+      id        INTEGER PRIMARY KEY CHECK (id = 1),
+      probed_at INTEGER NOT NULL
+    )""",
   };
 
   private SqliteSchema() {}
