@@ -125,7 +125,7 @@ public final class ApiContract {
     json.put("jobRequestId", job.id().toString());
     json.put("submittedAt", job.submittedAt().toString());
     json.put("updatedAt", job.updatedAt().toString());
-    json.put("attempts", job.attempts());
+    json.put("attempts", job.totalAttempts());
     job.failure().ifPresent(error -> json.put("error", error));
     if (!job.errors().isEmpty()) {
       json.put("errors", job.errors());

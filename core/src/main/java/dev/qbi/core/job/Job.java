@@ -9,7 +9,7 @@ import java.util.Optional;
 /**
  * A job's row in the job table.
  *
- * @param attempts deliveries that started the business logic (the receive count of the last one)
+ * @param attempts attempts of the current series (since submission, or since the last redrive)
  * @param outputKey the payload-store key of the output, set once complete
  * @param errors the failures of the latest attempts ({@code Type: message}), oldest first, at most
  *     {@link #MAX_ERRORS}
@@ -18,6 +18,8 @@ import java.util.Optional;
  * @param cancelRequestedAt when its owner asked to cancel it while it was {@code processing} (the
  *     worker running it stops it and records {@code cancelled}); null otherwise
  * @param redrivenAt when an operator last redrove it from the dead letters; null if never
+ * @param earlierAttempts attempts of the series before the last redrive (0 if never redriven): a
+ *     job's attempt number is {@code earlierAttempts + attempts}
  */
 public record Job(
     JobId id,
@@ -31,7 +33,8 @@ public record Job(
     List<String> errors,
     long version,
     Instant cancelRequestedAt,
-    Instant redrivenAt) {
+    Instant redrivenAt,
+    int earlierAttempts) {
 
   /** How many attempt errors a job keeps. */
   public static final int MAX_ERRORS = 5;
@@ -54,7 +57,7 @@ public record Job(
   /** A freshly accepted job, at version 0. */
   public static Job submitted(JobId id, Owner owner, String payloadMd5, Instant now) {
     return new Job(
-        id, owner, JobStatus.SUBMITTED, now, now, 0, payloadMd5, null, List.of(), 0, null, null);
+        id, owner, JobStatus.SUBMITTED, now, now, 0, payloadMd5, null, List.of(), 0, null, null, 0);
   }
 
   /**
@@ -85,7 +88,8 @@ public record Job(
         nextErrors,
         version + 1,
         to == JobStatus.PROCESSING ? cancelRequestedAt : null,
-        redrivenAt);
+        redrivenAt,
+        earlierAttempts);
   }
 
   /**
@@ -111,7 +115,8 @@ public record Job(
         errors,
         version + 1,
         at,
-        redrivenAt);
+        redrivenAt,
+        earlierAttempts);
   }
 
   /**
@@ -132,13 +137,19 @@ public record Job(
         JobStatus.SUBMITTED,
         submittedAt,
         at,
-        attempts,
+        0,
         payloadMd5,
         null,
         errors,
         version + 1,
         null,
-        at);
+        at,
+        earlierAttempts + attempts);
+  }
+
+  /** The number of the latest attempt over the job's whole life, redrives included. */
+  public int totalAttempts() {
+    return earlierAttempts + attempts;
   }
 
   /** Its owner asked to cancel it while it was running. */

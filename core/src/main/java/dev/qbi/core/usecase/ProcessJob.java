@@ -93,7 +93,11 @@ public final class ProcessJob {
       outputKey =
           executor.execute(
               new JobHandler.Request(
-                  job.id(), job.owner(), message.body(), delivery.receiveCount()));
+                  job.id(),
+                  job.owner(),
+                  message.body(),
+                  // the attempt over the job's life: a redriven series goes on counting
+                  job.earlierAttempts() + delivery.receiveCount()));
     } catch (Exception e) {
       failure = e;
     } finally {

@@ -37,7 +37,8 @@ class ApiContractTest {
         error == null ? List.of() : List.of(error),
         3,
         null,
-        null);
+        null,
+        0);
   }
 
   @Test
@@ -85,7 +86,8 @@ class ApiContractTest {
             List.of("X: first", "X: second"),
             5,
             null,
-            null);
+            null,
+            0);
 
     Map<String, Object> body = ApiContract.describe(job);
 

@@ -85,7 +85,8 @@ public abstract class JobTableContract {
             List.of(),
             0,
             null,
-            null);
+            null,
+            0);
 
     assertThat(table.insertIfAbsent(job)).isTrue();
 
@@ -108,7 +109,8 @@ public abstract class JobTableContract {
             List.of(),
             0,
             null,
-            null);
+            null,
+            0);
 
     assertThat(table.insertIfAbsent(again)).isFalse();
 

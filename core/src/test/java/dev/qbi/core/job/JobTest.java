@@ -74,7 +74,8 @@ class JobTest {
             errors,
             2,
             null,
-            null);
+            null,
+            0);
     errors.add("E2");
 
     assertThat(job.errors()).containsExactly("E1");
@@ -110,7 +111,11 @@ class JobTest {
     assertThat(again.status()).isEqualTo(JobStatus.SUBMITTED);
     assertThat(again.redrivenAt()).isEqualTo(at);
     assertThat(again.errors()).containsExactly("E: last");
-    assertThat(again.attempts()).isEqualTo(3);
+    assertThat(again.attempts()).as("the new series starts over").isZero();
+    assertThat(again.earlierAttempts()).isEqualTo(3);
+    assertThat(again.totalAttempts()).isEqualTo(3);
+    Job fourth = again.next(JobStatus.PROCESSING, at, 1, null, null);
+    assertThat(fourth.totalAttempts()).isEqualTo(4);
     assertThat(again.version()).isEqualTo(failed.version() + 1);
     assertThatThrownBy(() -> submitted.redriven(at)).isInstanceOf(IllegalStateException.class);
   }

@@ -43,7 +43,8 @@ class JobStatusQueryTest {
             error == null ? List.of() : List.of(error),
             2,
             null,
-            null);
+            null,
+            0);
     table.put(job);
     return job;
   }

@@ -35,7 +35,7 @@ class ListJobsTest {
       Instant now = clock.instant();
       Job job =
           new Job(
-              JobId.random(), owner, status, now, now, 0, "md5", null, List.of(), 0, null, null);
+              JobId.random(), owner, status, now, now, 0, "md5", null, List.of(), 0, null, null, 0);
       table.put(job);
       jobs.add(job);
     }

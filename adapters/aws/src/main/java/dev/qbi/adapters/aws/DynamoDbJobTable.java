@@ -67,6 +67,7 @@ public final class DynamoDbJobTable implements JobTable {
   public static final String VERSION = "version";
   public static final String CANCEL_REQUESTED_AT = "cancelRequestedAt";
   public static final String REDRIVEN_AT = "redrivenAt";
+  public static final String EARLIER_ATTEMPTS = "earlierAttempts";
   public static final String EXPIRES_AT = "expiresAt";
 
   /** Items read per query page when a status filter may discard many of them. */

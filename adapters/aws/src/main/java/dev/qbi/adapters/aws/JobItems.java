@@ -2,6 +2,7 @@ package dev.qbi.adapters.aws;
 
 import static dev.qbi.adapters.aws.DynamoDbJobTable.ATTEMPTS;
 import static dev.qbi.adapters.aws.DynamoDbJobTable.CANCEL_REQUESTED_AT;
+import static dev.qbi.adapters.aws.DynamoDbJobTable.EARLIER_ATTEMPTS;
 import static dev.qbi.adapters.aws.DynamoDbJobTable.ERROR;
 import static dev.qbi.adapters.aws.DynamoDbJobTable.ERRORS;
 import static dev.qbi.adapters.aws.DynamoDbJobTable.EXPIRES_AT;
@@ -70,6 +71,9 @@ final class JobItems {
     if (job.redrivenAt() != null) {
       item.put(REDRIVEN_AT, s(sortable(job.redrivenAt())));
     }
+    if (job.earlierAttempts() > 0) {
+      item.put(EARLIER_ATTEMPTS, n(job.earlierAttempts()));
+    }
     return item;
   }
 
@@ -99,7 +103,8 @@ final class JobItems {
         errors,
         item.containsKey(VERSION) ? Long.parseLong(item.get(VERSION).n()) : 0,
         instant(item, CANCEL_REQUESTED_AT),
-        instant(item, REDRIVEN_AT));
+        instant(item, REDRIVEN_AT),
+        item.containsKey(EARLIER_ATTEMPTS) ? Integer.parseInt(item.get(EARLIER_ATTEMPTS).n()) : 0);
   }
 
   private static Instant instant(Map<String, AttributeValue> item, String name) {

@@ -32,15 +32,15 @@ public final class SqliteJobTable implements JobTable {
 
   private static final String COLUMNS =
       "id, owner, status, submitted_at, updated_at, attempts, payload_md5, output_key, error,"
-          + " errors, version, cancel_requested_at, redriven_at";
+          + " errors, version, cancel_requested_at, redriven_at, earlier_attempts";
   private static final String INSERT =
-      "INSERT INTO jobs (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+      "INSERT INTO jobs (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
   private static final String INSERT_IF_ABSENT = INSERT + " ON CONFLICT (id) DO NOTHING";
   private static final String FIND = "SELECT " + COLUMNS + " FROM jobs WHERE id = ?";
   private static final String UPDATE =
       "UPDATE jobs SET status = ?, updated_at = ?, attempts = ?, output_key = ?, error = ?,"
-          + " errors = ?, version = ?, cancel_requested_at = ?, redriven_at = ?"
-          + " WHERE id = ? AND version = ?";
+          + " errors = ?, version = ?, cancel_requested_at = ?, redriven_at = ?,"
+          + " earlier_attempts = ? WHERE id = ? AND version = ?";
 
   /** {@code v1:<submitted_at nanos>:<job id>}, base64url without padding. */
   private static final Pattern CURSOR =
@@ -78,6 +78,7 @@ public final class SqliteJobTable implements JobTable {
     ps.setLong(11, job.version());
     setInstant(ps, 12, job.cancelRequestedAt());
     setInstant(ps, 13, job.redrivenAt());
+    ps.setInt(14, job.earlierAttempts());
     return ps;
   }
 
@@ -213,7 +214,8 @@ public final class SqliteJobTable implements JobTable {
         Errors.decode(rs.getString(10)),
         rs.getLong(11),
         instant(rs, 12),
-        instant(rs, 13));
+        instant(rs, 13),
+        rs.getInt(14));
   }
 
   private record Key(long submittedAt, String id) {}

@@ -28,7 +28,8 @@ final class SqliteSchema {
       errors       TEXT,
       version      INTEGER NOT NULL DEFAULT 0,
       cancel_requested_at INTEGER,
-      redriven_at  INTEGER
+      redriven_at  INTEGER,
+      earlier_attempts INTEGER NOT NULL DEFAULT 0
     ) WITHOUT ROWID""",
     "CREATE INDEX IF NOT EXISTS jobs_by_owner ON jobs (owner, submitted_at, id)",
     // terminal jobs by age, for retention; running jobs are not in it, so intake does not pay

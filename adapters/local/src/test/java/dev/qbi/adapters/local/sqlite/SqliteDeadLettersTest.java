@@ -112,7 +112,8 @@ class SqliteDeadLettersTest {
             next.errors(),
             next.version() + 1,
             next.cancelRequestedAt(),
-            next.redrivenAt());
+            next.redrivenAt(),
+            0);
 
     assertThat(deadLetters.redrive(List.of(fromAnotherVersion))).isEmpty();
 

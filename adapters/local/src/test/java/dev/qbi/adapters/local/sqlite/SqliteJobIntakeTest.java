@@ -87,7 +87,8 @@ class SqliteJobIntakeTest {
             List.of(),
             0,
             null,
-            null);
+            null,
+            0);
 
     assertThatThrownBy(() -> intake.accept(clash, submission(clash)))
         .isInstanceOf(StorageException.class);
