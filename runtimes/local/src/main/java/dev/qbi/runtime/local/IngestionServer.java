@@ -38,8 +38,6 @@ import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -64,124 +62,107 @@ public final class IngestionServer implements AutoCloseable {
   private final SqliteJobQueue queue;
   private volatile boolean closed;
 
-  private IngestionServer(ServerSettings requested, Clock clock) {
-    this.settings =
-        requested.port() == 0
-            ? requested.toBuilder().port(freePort(requested.host())).build()
-            : requested;
-    Path dataDir = settings.dataDir().toAbsolutePath().normalize();
-    // what is open so far, closed again (newest first) should a later step fail
-    List<AutoCloseable> opened = new ArrayList<>();
+  /**
+   * @param dataDirectory the data dir, locked and checked (released by {@link #start} should this
+   *     fail)
+   */
+  private IngestionServer(ServerSettings settings, DataDirectory dataDirectory, Clock clock) {
+    this.settings = settings;
+    this.dataDirectory = dataDirectory;
+    Path dataDir = dataDirectory.dir();
+    if (settings.externalIssuer().isEmpty()) {
+      // checked before anything opens, so that a refusal is all the output there is
+      SqliteDatabase.requireIntact(dataDir.resolve(DataDirectory.IDENTITY_DB));
+    }
+    database = SqliteDatabase.open(dataDir.resolve(DataDirectory.INGEST_DB), clock);
     try {
-      // first of all: the lock (a second server is refused before it creates anything) and the
-      // checks of what the dir holds
-      dataDirectory = DataDirectory.open(dataDir);
-      opened.add(dataDirectory);
-      if (settings.externalIssuer().isEmpty()) {
-        // checked before anything opens, so that a refusal is all the output there is
-        SqliteDatabase.requireIntact(dataDir.resolve(DataDirectory.IDENTITY_DB));
-      }
-      database = SqliteDatabase.open(dataDir.resolve(DataDirectory.INGEST_DB), clock);
-      opened.add(database);
       identity = openIdentity(dataDir, clock);
-      identity.ifPresent(opened::add);
-      dataDirectory.recordOpened();
-      queue = new SqliteJobQueue(database);
-      SqliteJobTable table = new SqliteJobTable(database);
-      SqliteJobIntake intake = new SqliteJobIntake(database, queue);
-
-      UrlSigner signer =
-          new UrlSigner(Secrets.loadOrCreate(dataDir.resolve("keys/url-signing.key"), 32), clock);
-      FilePayloadStore payloads =
-          new FilePayloadStore(
-              dataDir.resolve("payloads"), settings.baseUrl(), signer, settings.syncOutputs());
-
-      TokenVerifier verifier;
-      if (identity.isEmpty()) {
-        String issuer = settings.externalIssuer().orElseThrow();
-        verifier =
-            JwtTokenVerifier.builder()
-                .issuer(issuer)
-                .clientId(settings.clientId())
-                .jwksUri(URI.create(issuer + "/.well-known/jwks.json"))
-                .clock(clock)
-                .cacheTtl(settings.tokenCacheTtl())
-                .build();
-      } else {
-        LocalIdentityProvider idp = identity.get();
-        verifier =
-            JwtTokenVerifier.builder()
-                .issuer(idp.issuer())
-                .clientId(settings.clientId())
-                .jwkSource(idp.jwkSource())
-                .clock(clock)
-                .cacheTtl(settings.tokenCacheTtl())
-                .build();
-      }
-
-      JobHandler handler = JobHandlers.named(settings.jobHandler());
-      ProcessJob processJob =
-          new ProcessJob(
-              table,
-              new InProcessJobExecutor(handler, payloads),
-              clock,
-              new ProcessJob.RetryPolicy(
-                  settings.maxReceiveCount(), settings.retryBaseDelay(), settings.retryMaxDelay()));
-
-      PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-      Gauge.builder("ingest.queue.depth", queue, SqliteJobQueue::depth)
-          .description("Messages waiting or in flight")
-          .register(registry);
-      ApiMetrics apiMetrics = new ApiMetrics(registry);
-      workers =
-          new WorkerPool(
-              queue,
-              processJob,
-              settings.workers(),
-              settings.batchSize(),
-              settings.visibilityTimeout(),
-              settings.shutdownGrace(),
-              registry);
-
-      JobApiService api =
-          new JobApiService(
-              new Authenticator(verifier),
-              new SubmitJob(intake, clock, settings.maxBodyBytes()),
-              new JobStatusQuery(table, payloads, settings.linkTtl()),
-              new ListJobs(table),
-              apiMetrics);
-      HttpRouting.Builder routing = HttpRouting.builder();
-      ApiErrors.register(routing);
-      routing.register(api);
-      routing.register(new DownloadService(payloads, apiMetrics));
-      routing.register(
-          new ObservabilityService(registry, () -> !closed, queue::depth, database::writeHealth));
-      identity.ifPresent(idp -> routing.register(CognitoService.create(idp)));
-
-      web =
-          new HttpListener(
-              settings.host(),
-              settings.port(),
-              routing,
-              Math.max(settings.maxBodyBytes(), MIN_PAYLOAD_LIMIT),
-              settings.http(),
-              reservedDescriptors(settings));
-      LOG.info(
-          "handler '{}', {} workers, data dir {}", handler.name(), settings.workers(), dataDir);
     } catch (RuntimeException e) {
-      closeAll(opened, e);
+      database.close();
       throw e;
     }
-  }
+    dataDirectory.recordOpened();
+    queue = new SqliteJobQueue(database);
+    SqliteJobTable table = new SqliteJobTable(database);
+    SqliteJobIntake intake = new SqliteJobIntake(database, queue);
 
-  private static void closeAll(List<AutoCloseable> opened, RuntimeException failure) {
-    for (int i = opened.size() - 1; i >= 0; i--) {
-      try {
-        opened.get(i).close();
-      } catch (Exception e) {
-        failure.addSuppressed(e);
-      }
+    UrlSigner signer =
+        new UrlSigner(Secrets.loadOrCreate(dataDir.resolve("keys/url-signing.key"), 32), clock);
+    FilePayloadStore payloads =
+        new FilePayloadStore(
+            dataDir.resolve("payloads"), settings.baseUrl(), signer, settings.syncOutputs());
+
+    TokenVerifier verifier;
+    if (identity.isEmpty()) {
+      String issuer = settings.externalIssuer().orElseThrow();
+      verifier =
+          JwtTokenVerifier.builder()
+              .issuer(issuer)
+              .clientId(settings.clientId())
+              .jwksUri(URI.create(issuer + "/.well-known/jwks.json"))
+              .clock(clock)
+              .cacheTtl(settings.tokenCacheTtl())
+              .build();
+    } else {
+      LocalIdentityProvider idp = identity.get();
+      verifier =
+          JwtTokenVerifier.builder()
+              .issuer(idp.issuer())
+              .clientId(settings.clientId())
+              .jwkSource(idp.jwkSource())
+              .clock(clock)
+              .cacheTtl(settings.tokenCacheTtl())
+              .build();
     }
+
+    JobHandler handler = JobHandlers.named(settings.jobHandler());
+    ProcessJob processJob =
+        new ProcessJob(
+            table,
+            new InProcessJobExecutor(handler, payloads),
+            clock,
+            new ProcessJob.RetryPolicy(
+                settings.maxReceiveCount(), settings.retryBaseDelay(), settings.retryMaxDelay()));
+
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    Gauge.builder("ingest.queue.depth", queue, SqliteJobQueue::depth)
+        .description("Messages waiting or in flight")
+        .register(registry);
+    ApiMetrics apiMetrics = new ApiMetrics(registry);
+    workers =
+        new WorkerPool(
+            queue,
+            processJob,
+            settings.workers(),
+            settings.batchSize(),
+            settings.visibilityTimeout(),
+            settings.shutdownGrace(),
+            registry);
+
+    JobApiService api =
+        new JobApiService(
+            new Authenticator(verifier),
+            new SubmitJob(intake, clock, settings.maxBodyBytes()),
+            new JobStatusQuery(table, payloads, settings.linkTtl()),
+            new ListJobs(table),
+            apiMetrics);
+    HttpRouting.Builder routing = HttpRouting.builder();
+    ApiErrors.register(routing);
+    routing.register(api);
+    routing.register(new DownloadService(payloads, apiMetrics));
+    routing.register(
+        new ObservabilityService(registry, () -> !closed, queue::depth, database::writeHealth));
+    identity.ifPresent(idp -> routing.register(CognitoService.create(idp)));
+
+    web =
+        new HttpListener(
+            settings.host(),
+            settings.port(),
+            routing,
+            Math.max(settings.maxBodyBytes(), MIN_PAYLOAD_LIMIT),
+            settings.http(),
+            reservedDescriptors(settings));
+    LOG.info("handler '{}', {} workers, data dir {}", handler.name(), settings.workers(), dataDir);
   }
 
   /** The local identity provider, unless tokens come from an external issuer. */
@@ -200,13 +181,29 @@ public final class IngestionServer implements AutoCloseable {
             clock));
   }
 
-  /** Opens the stores, starts workers and the HTTP server. */
+  /**
+   * Locks and checks the data dir ({@link DataDirectory}), opens the stores, starts workers and the
+   * HTTP server.
+   */
   public static IngestionServer start(ServerSettings settings) {
     return start(settings, Clock.systemUTC());
   }
 
-  public static IngestionServer start(ServerSettings settings, Clock clock) {
-    IngestionServer server = new IngestionServer(settings, clock);
+  public static IngestionServer start(ServerSettings requested, Clock clock) {
+    ServerSettings settings =
+        requested.port() == 0
+            ? requested.toBuilder().port(freePort(requested.host())).build()
+            : requested;
+    // first of all: the lock (a second server is refused before it creates anything)
+    DataDirectory dataDirectory =
+        DataDirectory.open(settings.dataDir().toAbsolutePath().normalize());
+    IngestionServer server;
+    try {
+      server = new IngestionServer(settings, dataDirectory, clock);
+    } catch (RuntimeException e) {
+      dataDirectory.close();
+      throw e;
+    }
     try {
       server.web.start();
     } catch (RuntimeException e) {
