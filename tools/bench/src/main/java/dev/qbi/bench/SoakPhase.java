@@ -94,10 +94,12 @@ final class SoakPhase {
               submitErrors.isEmpty() ? "none" : submitErrors,
               errors()));
       out.append(
-          "RSS growth from the first sample to the last: "
-              + rssGrowthPercent()
-                  .map(g -> String.format(Locale.ROOT, "%+.1f%%", g))
-                  .orElse("n/a"));
+          "RSS growth to the last sample: "
+              + rssGrowthPercent().map(SoakPhase::percent).orElse("n/a")
+              + " from the first"
+              + rssGrowthAfterFirstMinutePercent()
+                  .map(g -> ", " + percent(g) + " from the first a minute in")
+                  .orElse(""));
       return out.toString();
     }
 
