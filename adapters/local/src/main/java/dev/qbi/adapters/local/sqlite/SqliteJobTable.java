@@ -142,8 +142,9 @@ public final class SqliteJobTable implements JobTable {
     ps.setLong(7, next.version());
     setInstant(ps, 8, next.cancelRequestedAt());
     setInstant(ps, 9, next.redrivenAt());
-    ps.setString(10, next.id().toString());
-    ps.setLong(11, next.version() - 1);
+    ps.setInt(10, next.earlierAttempts());
+    ps.setString(11, next.id().toString());
+    ps.setLong(12, next.version() - 1);
     int rows = ps.executeUpdate();
     if (rows > 1) {
       throw new IllegalStateException(rows + " job rows changed for id " + next.id());
