@@ -85,7 +85,10 @@ class RetentionUnderLoadTest {
       Instant cutoff = Instant.now().minus(server.settings().retention());
       assertThat(new SqliteRetention(server.database()).expired(cutoff, Optional.empty(), 10))
           .isEmpty();
-      assertThat(countJobs(server)).isLessThan(OLD_JOBS / 10);
+      assertThat(countJobs(server, old.plusSeconds(1))).as("old jobs left after the pass").isZero();
+      assertThat(countJobs(server, Instant.now()))
+          .as("the young jobs submitted meanwhile are all kept")
+          .isGreaterThanOrEqualTo((long) baseline.size() + during.size());
       assertThat(
               Files.exists(
                   payloads.resolve(
@@ -177,12 +180,16 @@ class RetentionUnderLoadTest {
     };
   }
 
-  private static long countJobs(IngestionServer server) {
+  /** Jobs submitted before {@code before}. */
+  private static long countJobs(IngestionServer server, Instant before) {
     return server
         .database()
         .read(
             s -> {
-              try (ResultSet rs = s.prepare("SELECT COUNT(*) FROM jobs").executeQuery()) {
+              java.sql.PreparedStatement ps =
+                  s.prepare("SELECT COUNT(*) FROM jobs WHERE submitted_at < ?");
+              ps.setLong(1, before.getEpochSecond() * 1_000_000_000L + before.getNano());
+              try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 return rs.getLong(1);
               }
