@@ -130,11 +130,16 @@ class DescriptorExhaustionTest {
           "EMFILE test: request while out of descriptors: %s; /health again %d ms after release%n",
           during, (System.nanoTime() - releasedAt) / 1_000_000);
       String text = Files.readString(log);
-      assertThat(text)
-          .contains("stopped accepting connections")
-          .contains("accepts connections again");
-      // no restart while descriptors were out: it would have died again on its first accept
-      assertThat(text.split("starting it again", -1).length - 1).isEqualTo(1);
+      if (text.contains("stopped accepting connections")) {
+        // Helidon's accept failed with EMFILE and stopped its listener: the watchdog started it
+        // again once, after the release (it would have died again on its first accept before)
+        assertThat(text).contains("accepts connections again");
+        assertThat(text.split("starting it again", -1).length - 1).isEqualTo(1);
+      } else {
+        // the accept got a descriptor the instant one was free, and the connection guard refused
+        // the connection because descriptors were running out: the listener never stopped
+        assertThat(text).contains("refusing connections");
+      }
       assertThat(server.isAlive()).isTrue();
     } finally {
       stop(server);

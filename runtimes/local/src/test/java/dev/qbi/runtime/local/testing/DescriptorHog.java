@@ -23,7 +23,33 @@ public final class DescriptorHog {
     Thread server = new Thread(() -> Main.main(args), "serve");
     server.setDaemon(true);
     server.start();
-    List<FileChannel> hogged = new ArrayList<>();
+    List<FileChannel> hogged = java.util.Collections.synchronizedList(new ArrayList<>());
+    java.util.concurrent.atomic.AtomicBoolean hogging =
+        new java.util.concurrent.atomic.AtomicBoolean();
+    // while hogging, any descriptor the rest of the process frees is taken at once, so that the
+    // next accept really finds none (not one freed by a log roll or a closed statement)
+    Thread keeper =
+        new Thread(
+            () -> {
+              while (true) {
+                if (hogging.get()) {
+                  try {
+                    hogged.add(FileChannel.open(Path.of("/dev/null"), StandardOpenOption.READ));
+                    continue;
+                  } catch (IOException stillNone) {
+                    // nothing free: look again shortly
+                  }
+                }
+                try {
+                  Thread.sleep(1);
+                } catch (InterruptedException e) {
+                  return;
+                }
+              }
+            },
+            "hog-keeper");
+    keeper.setDaemon(true);
+    keeper.start();
     BufferedReader in =
         new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
     String line;
@@ -34,11 +60,15 @@ public final class DescriptorHog {
             hogged.add(FileChannel.open(Path.of("/dev/null"), StandardOpenOption.READ));
           }
         } catch (IOException noneLeft) {
+          hogging.set(true);
           System.out.println("hogged " + hogged.size() + ": " + noneLeft.getMessage());
         }
       } else if (line.equals("release")) {
-        for (FileChannel c : hogged) {
-          c.close();
+        hogging.set(false);
+        synchronized (hogged) {
+          for (FileChannel c : hogged) {
+            c.close();
+          }
         }
         System.out.println("released " + hogged.size());
         hogged.clear();
