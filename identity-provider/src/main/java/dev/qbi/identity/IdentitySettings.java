@@ -44,8 +44,13 @@ public record IdentitySettings(
   public static final String DEFAULT_POOL_ID = "local_ingestion";
   public static final String DEFAULT_CLIENT_ID = "ingestion-local-client";
   public static final int DEFAULT_PASSWORD_ITERATIONS = 210_000;
+
+  /**
+   * One hashing thread per core but one: a sign-in flood never takes every core from the API (on 2
+   * cores, one hashes while the other answers job requests).
+   */
   public static final int DEFAULT_HASHING_THREADS =
-      Math.max(1, Runtime.getRuntime().availableProcessors());
+      Math.max(1, Runtime.getRuntime().availableProcessors() - 1);
 
   private static final Pattern POOL_ID = Pattern.compile("[\\w-]+_[0-9a-zA-Z]+");
   private static final Pattern CLIENT_ID = Pattern.compile("[\\w+-]{1,128}");
