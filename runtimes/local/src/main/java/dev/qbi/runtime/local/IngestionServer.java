@@ -215,7 +215,10 @@ public final class IngestionServer implements AutoCloseable {
               settings.host(),
               settings.port(),
               routing,
-              Math.max(settings.maxBodyBytes(), MIN_PAYLOAD_LIMIT),
+              // room for JobApiService to read an oversized body and answer 413 in good order
+              Math.max(
+                  (long) JobApiService.DRAIN_FACTOR * settings.maxBodyBytes() + 1,
+                  MIN_PAYLOAD_LIMIT),
               settings.http(),
               reservedDescriptors(settings));
       LOG.info(

@@ -143,10 +143,18 @@ public final class JobApiService implements HttpService {
             .isPresent();
   }
 
-  /** Reads the body, refusing (413) as soon as it is over the limit. */
+  /**
+   * How many times the limit an oversized body is still read (and dropped) before the 413 goes out:
+   * a client is answered only once it has finished sending, otherwise closing the connection with
+   * its unread bytes resets it and the client sees no answer at all. Larger bodies are cut off.
+   */
+  public static final int DRAIN_FACTOR = 4;
+
+  /** Reads the body, refusing (413) once it is known to be over the limit. */
   static byte[] readBounded(ServerRequest req, int limit) {
     OptionalLong declared = req.headers().contentLength();
     if (declared.isPresent() && declared.getAsLong() > limit) {
+      drain(req, limit);
       throw new PayloadTooLargeException(
           "Request body is " + declared.getAsLong() + " bytes; the limit is " + limit);
     }
@@ -156,11 +164,32 @@ public final class JobApiService implements HttpService {
     try (InputStream in = req.content().inputStream()) {
       byte[] body = in.readNBytes(limit + 1);
       if (body.length > limit) {
+        drain(in, (long) DRAIN_FACTOR * limit);
         throw new PayloadTooLargeException("Request body is over the limit of " + limit + " bytes");
       }
       return body;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    }
+  }
+
+  private static void drain(ServerRequest req, int limit) {
+    if (!req.content().hasEntity()) {
+      return;
+    }
+    try (InputStream in = req.content().inputStream()) {
+      drain(in, (long) DRAIN_FACTOR * limit);
+    } catch (IOException | RuntimeException e) {
+      // the client went away or sent too much: the 413 goes out anyway, on a closing connection
+    }
+  }
+
+  private static void drain(InputStream in, long atMost) throws IOException {
+    byte[] sink = new byte[8192];
+    long left = atMost;
+    int n;
+    while (left > 0 && (n = in.read(sink, 0, (int) Math.min(sink.length, left))) > 0) {
+      left -= n;
     }
   }
 }
