@@ -1,22 +1,14 @@
 package dev.qbi.client;
 
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
-import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * AWS Signature Version 4 ({@code AWS4-HMAC-SHA256}) for one region and service: what the AWS SDKs
@@ -26,11 +18,10 @@ import javax.crypto.spec.SecretKeySpec;
  */
 public final class SigV4Signer {
   /** The signing algorithm, first word of the {@code Authorization} header. */
-  public static final String ALGORITHM = "AWS4-HMAC-SHA256";
+  public static final String ALGORITHM = SigV4.ALGORITHM;
 
   private static final DateTimeFormatter AMZ_DATE =
       DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
-  private static final HexFormat HEX = HexFormat.of();
 
   private final AwsCredentials credentials;
   private final String region;
@@ -63,7 +54,9 @@ public final class SigV4Signer {
       String method, URI uri, Map<String, String> headers, byte[] body) {
     String amzDate = AMZ_DATE.format(clock.instant());
     TreeMap<String, String> signed = new TreeMap<>();
-    headers.forEach((name, value) -> signed.put(name.toLowerCase(Locale.ROOT), canonical(value)));
+    headers.forEach(
+        (name, value) ->
+            signed.put(name.toLowerCase(Locale.ROOT), SigV4.canonicalHeaderValue(value)));
     signed.put("host", uri.getPort() == -1 ? uri.getHost() : uri.getHost() + ":" + uri.getPort());
     signed.put("x-amz-date", amzDate);
     String signedHeaders = String.join(";", signed.keySet());
@@ -71,22 +64,10 @@ public final class SigV4Signer {
         canonicalRequest(
             method, uri.getRawPath(), uri.getRawQuery(), signed, signedHeaders, hex(sha256(body)));
     String scope = amzDate.substring(0, 8) + "/" + region + "/" + service + "/aws4_request";
-    String stringToSign =
-        ALGORITHM
-            + "\n"
-            + amzDate
-            + "\n"
-            + scope
-            + "\n"
-            + hex(sha256(canonicalRequest.getBytes(StandardCharsets.UTF_8)));
+    String stringToSign = SigV4.stringToSign(amzDate, scope, canonicalRequest);
     byte[] key =
-        hmac(
-            ("AWS4" + credentials.secretAccessKey()).getBytes(StandardCharsets.UTF_8),
-            amzDate.substring(0, 8));
-    key = hmac(key, region);
-    key = hmac(key, service);
-    key = hmac(key, "aws4_request");
-    String signature = hex(hmac(key, stringToSign));
+        SigV4.signingKey(credentials.secretAccessKey(), amzDate.substring(0, 8), region, service);
+    String signature = hex(SigV4.hmac(key, stringToSign));
     Map<String, String> out = new LinkedHashMap<>();
     out.put("X-Amz-Date", amzDate);
     out.put(
@@ -120,9 +101,9 @@ public final class SigV4Signer {
         (name, value) -> headers.append(name).append(':').append(value).append('\n'));
     return method
         + "\n"
-        + canonicalUri(rawPath)
+        + SigV4.canonicalUri(rawPath)
         + "\n"
-        + canonicalQuery(rawQuery)
+        + SigV4.canonicalQuery(rawQuery)
         + "\n"
         + headers
         + "\n"
@@ -131,86 +112,16 @@ public final class SigV4Signer {
         + payloadHash;
   }
 
-  private static String canonicalUri(String rawPath) {
-    if (rawPath == null || rawPath.isEmpty()) {
-      return "/";
-    }
-    List<String> segments = new ArrayList<>();
-    for (String segment : rawPath.split("/", -1)) {
-      segments.add(encode(segment));
-    }
-    return String.join("/", segments);
-  }
-
-  private static String canonicalQuery(String rawQuery) {
-    if (rawQuery == null || rawQuery.isEmpty()) {
-      return "";
-    }
-    List<String[]> pairs = new ArrayList<>();
-    for (String part : rawQuery.split("&")) {
-      if (part.isEmpty()) {
-        continue;
-      }
-      int eq = part.indexOf('=');
-      String name = eq < 0 ? part : part.substring(0, eq);
-      String value = eq < 0 ? "" : part.substring(eq + 1);
-      pairs.add(new String[] {encode(decode(name)), encode(decode(value))});
-    }
-    pairs.sort((a, b) -> a[0].equals(b[0]) ? a[1].compareTo(b[1]) : a[0].compareTo(b[0]));
-    List<String> joined = new ArrayList<>();
-    for (String[] p : pairs) {
-      joined.add(p[0] + "=" + p[1]);
-    }
-    return String.join("&", joined);
-  }
-
   /** Percent-encodes every byte but the unreserved {@code A-Z a-z 0-9 - _ . ~}. */
   static String encode(String s) {
-    StringBuilder out = new StringBuilder();
-    for (byte b : s.getBytes(StandardCharsets.UTF_8)) {
-      char c = (char) (b & 0xff);
-      if ((c >= 'A' && c <= 'Z')
-          || (c >= 'a' && c <= 'z')
-          || (c >= '0' && c <= '9')
-          || c == '-'
-          || c == '_'
-          || c == '.'
-          || c == '~') {
-        out.append(c);
-      } else {
-        out.append('%').append(HexFormat.of().withUpperCase().toHexDigits(b));
-      }
-    }
-    return out.toString();
-  }
-
-  private static String decode(String s) {
-    return java.net.URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8);
-  }
-
-  private static String canonical(String value) {
-    return value.strip().replaceAll(" +", " ");
+    return SigV4.uriEncode(s);
   }
 
   static byte[] sha256(byte[] data) {
-    try {
-      return MessageDigest.getInstance("SHA-256").digest(data);
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("SHA-256 is not available", e);
-    }
+    return SigV4.sha256(data);
   }
 
   static String hex(byte[] bytes) {
-    return HEX.formatHex(bytes);
-  }
-
-  private static byte[] hmac(byte[] key, String data) {
-    try {
-      Mac mac = Mac.getInstance("HmacSHA256");
-      mac.init(new SecretKeySpec(key, "HmacSHA256"));
-      return mac.doFinal(data.getBytes(StandardCharsets.UTF_8));
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("HmacSHA256 is not available", e);
-    }
+    return SigV4.hex(bytes);
   }
 }

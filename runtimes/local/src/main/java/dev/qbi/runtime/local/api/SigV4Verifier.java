@@ -1,8 +1,7 @@
 package dev.qbi.runtime.local.api;
 
-import java.net.URLDecoder;
+import dev.qbi.client.SigV4;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
@@ -22,8 +21,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,7 +38,7 @@ import org.slf4j.LoggerFactory;
 final class SigV4Verifier implements AdminAccess {
   private static final Logger LOG = LoggerFactory.getLogger(SigV4Verifier.class);
 
-  static final String ALGORITHM = "AWS4-HMAC-SHA256";
+  static final String ALGORITHM = SigV4.ALGORITHM;
   static final Set<String> SERVICES = Set.of("cognito-idp", "ingest");
   static final Duration MAX_SKEW = Duration.ofMinutes(15);
 
@@ -173,10 +170,10 @@ final class SigV4Verifier implements AdminAccess {
         return refuse("InvalidSignatureException", MISMATCH);
       }
       List<String> trimmed = new ArrayList<>();
-      values.forEach(v -> trimmed.add(v.strip().replaceAll(" +", " ")));
+      values.forEach(v -> trimmed.add(SigV4.canonicalHeaderValue(v)));
       canonicalHeaders.append(name).append(':').append(String.join(",", trimmed)).append('\n');
     }
-    String payloadHash = hex(sha256(request.body()));
+    String payloadHash = SigV4.hex(SigV4.sha256(request.body()));
     Optional<String> declared = request.header("x-amz-content-sha256");
     if (declared.isPresent() && !declared.get().equalsIgnoreCase(payloadHash)) {
       return refuse(
@@ -184,32 +181,27 @@ final class SigV4Verifier implements AdminAccess {
           "The provided 'x-amz-content-sha256' header does not match what was computed.");
     }
     String credentialScope = scope[1] + "/" + scope[2] + "/" + scope[3] + "/aws4_request";
-    byte[] key = signingKey(secret, scope[1], scope[2], scope[3]);
+    byte[] key = SigV4.signingKey(secret, scope[1], scope[2], scope[3]);
     byte[] given = signature.toLowerCase(Locale.ROOT).getBytes(StandardCharsets.US_ASCII);
     boolean valid = HEX_SIGNATURE.matcher(signature).matches();
     // every service but S3 signs the path encoded once more; accept a path signed as sent, too
-    for (String uri : new LinkedHashSet<>(List.of(encodePath(request.path()), request.path()))) {
+    for (String uri :
+        new LinkedHashSet<>(List.of(SigV4.canonicalUri(request.path()), request.path()))) {
       String canonicalRequest =
           request.method()
               + "\n"
               + (uri.isEmpty() ? "/" : uri)
               + "\n"
-              + canonicalQuery(request.rawQuery())
+              + SigV4.canonicalQuery(request.rawQuery())
               + "\n"
               + canonicalHeaders
               + "\n"
               + signedHeaders
               + "\n"
               + payloadHash;
-      String stringToSign =
-          ALGORITHM
-              + "\n"
-              + amzDate
-              + "\n"
-              + credentialScope
-              + "\n"
-              + hex(sha256(canonicalRequest.getBytes(StandardCharsets.UTF_8)));
-      byte[] expected = hex(hmac(key, stringToSign)).getBytes(StandardCharsets.US_ASCII);
+      String stringToSign = SigV4.stringToSign(amzDate, credentialScope, canonicalRequest);
+      byte[] expected =
+          SigV4.hex(SigV4.hmac(key, stringToSign)).getBytes(StandardCharsets.US_ASCII);
       if (MessageDigest.isEqual(expected, given) && valid) {
         return Optional.empty();
       }
@@ -232,97 +224,5 @@ final class SigV4Verifier implements AdminAccess {
       }
     }
     return out;
-  }
-
-  private static byte[] signingKey(String secret, String date, String region, String service) {
-    byte[] key = hmac(("AWS4" + secret).getBytes(StandardCharsets.UTF_8), date);
-    key = hmac(key, region);
-    key = hmac(key, service);
-    return hmac(key, "aws4_request");
-  }
-
-  /** Each path segment percent-encoded (the raw path's {@code %} becomes {@code %25}). */
-  static String encodePath(String rawPath) {
-    List<String> segments = new ArrayList<>();
-    for (String segment : rawPath.split("/", -1)) {
-      segments.add(uriEncode(segment));
-    }
-    return String.join("/", segments);
-  }
-
-  /** Parameters decoded, encoded again the canonical way, sorted by name then value. */
-  static String canonicalQuery(String rawQuery) {
-    if (rawQuery == null || rawQuery.isEmpty()) {
-      return "";
-    }
-    List<String> pairs = new ArrayList<>();
-    for (String part : rawQuery.split("&")) {
-      if (part.isEmpty()) {
-        continue;
-      }
-      int eq = part.indexOf('=');
-      String name = eq < 0 ? part : part.substring(0, eq);
-      String value = eq < 0 ? "" : part.substring(eq + 1);
-      pairs.add(uriEncode(decode(name)) + "=" + uriEncode(decode(value)));
-    }
-    pairs.sort(
-        (a, b) -> {
-          String an = a.substring(0, a.indexOf('='));
-          String bn = b.substring(0, b.indexOf('='));
-          return an.equals(bn) ? a.compareTo(b) : an.compareTo(bn);
-        });
-    return String.join("&", pairs);
-  }
-
-  private static String decode(String s) {
-    try {
-      return URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8);
-    } catch (IllegalArgumentException e) {
-      return s;
-    }
-  }
-
-  /** RFC 3986 percent-encoding of every byte but {@code A-Z a-z 0-9 - _ . ~}. */
-  static String uriEncode(String s) {
-    StringBuilder out = new StringBuilder();
-    for (byte b : s.getBytes(StandardCharsets.UTF_8)) {
-      int c = b & 0xff;
-      boolean unreserved =
-          (c >= 'A' && c <= 'Z')
-              || (c >= 'a' && c <= 'z')
-              || (c >= '0' && c <= '9')
-              || c == '-'
-              || c == '_'
-              || c == '.'
-              || c == '~';
-      if (unreserved) {
-        out.append((char) c);
-      } else {
-        out.append('%').append(HexFormat.of().withUpperCase().toHexDigits(b));
-      }
-    }
-    return out.toString();
-  }
-
-  private static byte[] sha256(byte[] data) {
-    try {
-      return MessageDigest.getInstance("SHA-256").digest(data);
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("SHA-256 is not available", e);
-    }
-  }
-
-  private static byte[] hmac(byte[] key, String data) {
-    try {
-      Mac mac = Mac.getInstance("HmacSHA256");
-      mac.init(new SecretKeySpec(key, "HmacSHA256"));
-      return mac.doFinal(data.getBytes(StandardCharsets.UTF_8));
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("HmacSHA256 is not available", e);
-    }
-  }
-
-  private static String hex(byte[] bytes) {
-    return HEX.formatHex(bytes);
   }
 }
