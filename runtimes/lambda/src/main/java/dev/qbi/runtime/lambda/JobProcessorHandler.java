@@ -233,36 +233,20 @@ public final class JobProcessorHandler implements RequestHandler<SQSEvent, SQSBa
    * @return true when the message is done with (Lambda may delete it)
    */
   private boolean settle(Delivery delivery, Decision decision) {
-    switch (decision) {
-      case Decision.Completed c -> {
-        return true;
-      }
-      case Decision.AlreadyDone a -> {
-        return true;
-      }
-      case Decision.Cancelled c -> {
-        return true;
-      }
-      case Decision.DeadLetter d -> {
-        queue.settle(delivery, d);
-        return true;
-      }
-      case Decision.RetryAfter r -> {
-        try {
-          queue.settle(delivery, r);
-        } catch (RuntimeException e) {
-          // reported as a failure anyway: it comes back after the visibility timeout
-          LOG.warn(
-              "job {}: could not shorten the visibility for the backoff: {}",
-              delivery.message().jobId(),
-              e.toString());
-        }
-        return false;
-      }
-      case Decision.Contended c -> {
-        return false;
+    if (decision instanceof Decision.DeadLetter) {
+      queue.settle(delivery, decision);
+    } else if (decision instanceof Decision.RetryAfter) {
+      try {
+        queue.settle(delivery, decision);
+      } catch (RuntimeException e) {
+        // reported as a failure anyway: it comes back after the visibility timeout
+        LOG.warn(
+            "job {}: could not shorten the visibility for the backoff: {}",
+            delivery.message().jobId(),
+            e.toString());
       }
     }
+    return decision.finishesMessage();
   }
 
   /** The core's view of one SQS record of the event. */

@@ -49,15 +49,9 @@ final class Banner {
 
   /**
    * The sign-in and job commands to try, against {@code url}: when it is not the commands' default
-   * endpoint, the first hint exports {@code INGEST_ENDPOINT} so that the others reach this server.
-   */
-  static List<String> hints(String url) {
-    return hints(url, null);
-  }
-
-  /**
-   * The hints, starting with the {@code export} of the admin credentials line when there is one
-   * ({@code ./ingest signup} confirms the new user with them).
+   * endpoint, a hint exports {@code INGEST_ENDPOINT} so that the others reach this server. They
+   * start with the {@code export} of the admin credentials line when there is one ({@code ./ingest
+   * signup} confirms the new user with them).
    */
   static List<String> hints(String url, String credentials) {
     List<String> lines = new ArrayList<>();

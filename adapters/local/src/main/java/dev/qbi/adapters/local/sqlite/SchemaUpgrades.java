@@ -33,7 +33,7 @@ final class SchemaUpgrades {
       s.execute("ALTER TABLE jobs ADD COLUMN redriven_at INTEGER");
       LOG.info("database upgraded: jobs now record cancel requests and redrives");
     }
-    if (!columns(s, "jobs").contains("earlier_attempts")) {
+    if (!jobColumns.contains("earlier_attempts")) {
       s.execute("ALTER TABLE jobs ADD COLUMN earlier_attempts INTEGER NOT NULL DEFAULT 0");
       LOG.info("database upgraded: jobs count their attempts across redrives");
     }
