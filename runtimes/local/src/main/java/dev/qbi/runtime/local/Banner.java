@@ -29,7 +29,19 @@ final class Banner {
     }
     out.println("  client id  " + s.clientId());
     out.println("  data dir   " + s.dataDir().toAbsolutePath().normalize());
-    out.println("  workers    " + s.workers() + " (handler: " + s.jobHandler() + ")");
+    if (s.aws().isPresent()) {
+      out.println("  backend    aws: queue " + s.aws().get().queueUrl());
+      out.println(
+          "             table " + s.aws().get().table() + ", bucket " + s.aws().get().bucket());
+    }
+    out.println(
+        "  workers    "
+            + (s.role().runsWorkers() ? s.workers() : 0)
+            + " (role: "
+            + s.role().wireName()
+            + ", handler: "
+            + s.jobHandler()
+            + ")");
     out.println();
     String credentials = "AWS_SHARED_CREDENTIALS_FILE=" + server.adminCredentialsFile();
     out.println("Admin credentials (AWS SigV4 key pair for the Admin* actions and /admin routes):");

@@ -1,16 +1,11 @@
 package dev.qbi.runtime.local;
 
-import dev.qbi.adapters.local.files.FilePayloadStore;
-import dev.qbi.adapters.local.files.Secrets;
-import dev.qbi.adapters.local.files.UrlSigner;
 import dev.qbi.adapters.local.sqlite.SqliteDatabase;
 import dev.qbi.adapters.local.sqlite.SqliteDeadLetters;
-import dev.qbi.adapters.local.sqlite.SqliteJobIntake;
 import dev.qbi.adapters.local.sqlite.SqliteJobQueue;
-import dev.qbi.adapters.local.sqlite.SqliteJobTable;
-import dev.qbi.adapters.local.sqlite.SqliteRetention;
 import dev.qbi.core.auth.JwtTokenVerifier;
 import dev.qbi.core.auth.TokenVerifier;
+import dev.qbi.core.port.JobExecutor;
 import dev.qbi.core.port.JobHandler;
 import dev.qbi.core.port.JobHandlers;
 import dev.qbi.core.usecase.CancelJob;
@@ -22,7 +17,6 @@ import dev.qbi.core.usecase.ManageDeadLetters;
 import dev.qbi.core.usecase.ProcessJob;
 import dev.qbi.core.usecase.SubmitJob;
 import dev.qbi.identity.ActiveUserVerifier;
-import dev.qbi.identity.IdentitySettings;
 import dev.qbi.identity.LocalIdentityProvider;
 import dev.qbi.runtime.local.api.AdminAccess;
 import dev.qbi.runtime.local.api.AdminCredentials;
@@ -31,15 +25,16 @@ import dev.qbi.runtime.local.api.ApiErrors;
 import dev.qbi.runtime.local.api.ApiMetrics;
 import dev.qbi.runtime.local.api.Authenticator;
 import dev.qbi.runtime.local.api.DeadLetterAdminService;
-import dev.qbi.runtime.local.api.DownloadService;
 import dev.qbi.runtime.local.api.HttpMetricsFilter;
 import dev.qbi.runtime.local.api.JobApiService;
 import dev.qbi.runtime.local.api.ObservabilityService;
 import dev.qbi.runtime.local.http.HttpListener;
 import dev.qbi.runtime.local.identity.CognitoService;
+import dev.qbi.runtime.local.worker.MeteredLeases;
 import dev.qbi.runtime.local.worker.RetentionSweeper;
 import dev.qbi.runtime.local.worker.WorkerPool;
 import io.helidon.webserver.http.HttpRouting;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -51,7 +46,6 @@ import java.net.URI;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -60,32 +54,25 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The local runtime in one object: storage, identity, API, workers, the retention sweeper. {@link
- * #start} returns once the server listens; {@link #close} shuts down gracefully (stop accepting,
- * let workers finish or release their jobs, close the stores).
+ * The server in one object: a {@link Backend} (where jobs are kept: {@link LocalBackend} or {@link
+ * AwsBackend}), the token check, the HTTP API and the workers, as the {@linkplain
+ * ServerSettings.Role role} asks. {@link #start} returns once the server listens; {@link #close}
+ * shuts down gracefully (stop accepting, let workers finish or release their jobs, close the
+ * backend).
  */
 public final class IngestionServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(IngestionServer.class);
-
-  /** Between two batches of a retention pass: the writer is intake's meanwhile. */
-  private static final Duration RETENTION_PAUSE = Duration.ofMillis(20);
 
   /** Helidon's limit on any request body is at least this (the Cognito protocol's bodies). */
   private static final int MIN_PAYLOAD_LIMIT = 64 * 1024;
 
   private final ServerSettings settings;
-  private final DataDirectory dataDirectory;
-  private final SqliteDatabase database;
-  private final Optional<LocalIdentityProvider> identity;
-  private final WorkerPool workers;
-  private final LeaseKeeper leaseKeeper;
-  private final RetentionSweeper retention;
-  private final SqliteDeadLetters deadLetters;
+  private final Backend backend;
+  private final Optional<WorkerPool> workers;
+  private final Optional<LeaseKeeper> leaseKeeper;
   private final HttpListener web;
-  private final SqliteJobQueue queue;
   private final ServerMetrics metrics;
   private final AdminAccess adminAccess;
-  private final Path adminCredentialsFile;
   private volatile boolean closed;
 
   private IngestionServer(ServerSettings requested, Clock clock) {
@@ -94,121 +81,76 @@ public final class IngestionServer implements AutoCloseable {
         requested.port() == 0
             ? requested.toBuilder().port(freePort(requested.host())).build()
             : requireFreePort(requested);
-    Path dataDir = settings.dataDir().toAbsolutePath().normalize();
     // what is open so far, closed again (newest first) should a later step fail
     List<AutoCloseable> opened = new ArrayList<>();
     try {
-      // first of all: the lock (a second server is refused before it creates anything) and the
-      // checks of what the dir holds
-      dataDirectory = DataDirectory.open(dataDir);
-      opened.add(dataDirectory);
-      if (settings.externalIssuer().isEmpty()) {
-        // checked before anything opens, so that a refusal is all the output there is
-        SqliteDatabase.requireIntact(dataDir.resolve(DataDirectory.IDENTITY_DB));
-      }
-      database = SqliteDatabase.open(dataDir.resolve(DataDirectory.INGEST_DB), clock);
-      opened.add(database);
-      identity = openIdentity(dataDir, clock);
-      identity.ifPresent(opened::add);
-      dataDirectory.recordOpened();
-      queue = new SqliteJobQueue(database);
-      SqliteJobTable table = new SqliteJobTable(database);
-      SqliteJobIntake intake = new SqliteJobIntake(database, queue);
-      deadLetters = new SqliteDeadLetters(database);
-
-      UrlSigner signer =
-          new UrlSigner(Secrets.loadOrCreate(dataDir.resolve("keys/url-signing.key"), 32), clock);
-      adminCredentialsFile = dataDir.resolve(AdminCredentials.FILE);
-      adminAccess = AdminAccess.sigV4(AdminCredentials.loadOrCreate(dataDir), clock);
-      FilePayloadStore payloads =
-          new FilePayloadStore(
-              dataDir.resolve("payloads"), settings.baseUrl(), signer, settings.syncOutputs());
-
-      TokenVerifier verifier;
-      if (identity.isEmpty()) {
-        String issuer = settings.externalIssuer().orElseThrow();
-        verifier =
-            JwtTokenVerifier.builder()
-                .issuer(issuer)
-                .clientId(settings.clientId())
-                .jwksUri(URI.create(issuer + "/.well-known/jwks.json"))
-                .clock(clock)
-                .cacheTtl(settings.tokenCacheTtl())
-                .build();
-      } else {
-        LocalIdentityProvider idp = identity.get();
-        // the pool is in this process: a deleted or disabled user's tokens stop working at once
-        verifier =
-            new ActiveUserVerifier(
-                JwtTokenVerifier.builder()
-                    .issuer(idp.issuer())
-                    .clientId(settings.clientId())
-                    .jwkSource(idp.jwkSource())
-                    .clock(clock)
-                    .cacheTtl(settings.tokenCacheTtl())
-                    .build(),
-                idp);
-      }
+      backend =
+          settings.aws().isPresent()
+              ? AwsBackend.open(settings, clock)
+              : LocalBackend.open(settings, clock);
+      opened.add(backend);
+      adminAccess =
+          AdminAccess.sigV4(
+              AdminCredentials.loadOrCreate(backend.adminCredentialsFile().getParent()), clock);
+      TokenVerifier verifier = verifier(clock);
 
       JobHandler handler = JobHandlers.named(settings.jobHandler());
+      metrics = new ServerMetrics(backend, clock);
+      opened.add(metrics);
+      PrometheusMeterRegistry registry = metrics.registry();
+      Counter handlerRuns =
+          Counter.builder(ServerMetrics.HANDLER_RUNS)
+              .description("Runs of the job handler (a job run twice counts twice)")
+              .register(registry);
+      JobExecutor executor = new InProcessJobExecutor(handler, backend.payloads());
       ProcessJob processJob =
           new ProcessJob(
-              table,
-              new InProcessJobExecutor(handler, payloads),
+              backend.table(),
+              request -> {
+                handlerRuns.increment();
+                return executor.execute(request);
+              },
               clock,
               new ProcessJob.RetryPolicy(
                   settings.maxReceiveCount(), settings.retryBaseDelay(), settings.retryMaxDelay()));
+      if (settings.role().runsWorkers()) {
+        LeaseKeeper keeper =
+            new LeaseKeeper(
+                new MeteredLeases(backend.queue(), registry),
+                backend.table(),
+                settings.visibilityTimeout(),
+                settings.jobTimeout());
+        opened.add(keeper);
+        leaseKeeper = Optional.of(keeper);
+        workers =
+            Optional.of(
+                new WorkerPool(
+                    backend.queue(),
+                    processJob,
+                    keeper,
+                    settings.workers(),
+                    settings.batchSize(),
+                    settings.visibilityTimeout(),
+                    settings.shutdownGrace(),
+                    registry));
+      } else {
+        leaseKeeper = Optional.empty();
+        workers = Optional.empty();
+      }
 
-      metrics = new ServerMetrics(queue, deadLetters, clock);
-      opened.add(metrics);
-      PrometheusMeterRegistry registry = metrics.registry();
-      retention =
-          new RetentionSweeper(
-              new SqliteRetention(database),
-              payloads,
-              clock,
-              settings.retention(),
-              settings.retentionSweepInterval(),
-              RETENTION_PAUSE,
-              registry);
-      opened.add(retention);
-      ApiMetrics apiMetrics = new ApiMetrics(registry);
-      leaseKeeper =
-          new LeaseKeeper(queue, table, settings.visibilityTimeout(), settings.jobTimeout());
-      opened.add(leaseKeeper);
-      workers =
-          new WorkerPool(
-              queue,
-              processJob,
-              leaseKeeper,
-              settings.workers(),
-              settings.batchSize(),
-              settings.visibilityTimeout(),
-              settings.shutdownGrace(),
-              registry);
-
-      JobApiService api =
-          new JobApiService(
-              new Authenticator(verifier),
-              new SubmitJob(intake, clock, settings.maxBodyBytes()),
-              new JobStatusQuery(table, payloads, settings.linkTtl()),
-              new ListJobs(table),
-              new CancelJob(table, clock),
-              apiMetrics);
       HttpRouting.Builder routing = HttpRouting.builder();
       routing.addFilter(new HttpMetricsFilter(registry));
       ApiErrors.register(routing);
-      routing.register(api);
-      routing.register(new DownloadService(payloads, apiMetrics));
-      routing.register(new ApiDocsService());
+      if (settings.role().runsApi()) {
+        apiRoutes(routing, verifier, registry, clock);
+      }
       routing.register(
           new ObservabilityService(
-              registry, () -> !closed, queue::depth, deadLetters::depth, database::writeHealth));
-      // one check for every operator action: the Cognito Admin* operations and the /admin routes
-      routing.register(
-          new DeadLetterAdminService(
-              new ManageDeadLetters(table, deadLetters, clock), adminAccess));
-      identity.ifPresent(idp -> routing.register(CognitoService.create(idp, adminAccess)));
+              registry,
+              () -> !closed,
+              () -> backend.queue().depth(),
+              () -> backend.deadLetters().depth(),
+              backend::health));
 
       web =
           new HttpListener(
@@ -222,14 +164,67 @@ public final class IngestionServer implements AutoCloseable {
               settings.http(),
               reservedDescriptors(settings));
       LOG.info(
-          "handler '{}', {} workers, data dir {}", handler.name(), settings.workers(), dataDir);
+          "role {}, handler '{}', {} workers, {}",
+          settings.role().wireName(),
+          handler.name(),
+          workers.isPresent() ? settings.workers() : 0,
+          backend.describe());
     } catch (RuntimeException e) {
       closeAll(opened, e);
       throw e;
     }
   }
 
-  private static void closeAll(List<AutoCloseable> opened, RuntimeException failure) {
+  /** Intake, status, list, cancel, the docs, the admin routes and the user pool (if local). */
+  private void apiRoutes(
+      HttpRouting.Builder routing,
+      TokenVerifier verifier,
+      PrometheusMeterRegistry registry,
+      Clock clock) {
+    ApiMetrics apiMetrics = new ApiMetrics(registry);
+    routing.register(
+        new JobApiService(
+            new Authenticator(verifier),
+            new SubmitJob(backend.intake(), clock, settings.maxBodyBytes()),
+            new JobStatusQuery(backend.table(), backend.payloads(), settings.linkTtl()),
+            new ListJobs(backend.table()),
+            new CancelJob(backend.table(), clock),
+            apiMetrics));
+    backend.routes(routing, apiMetrics);
+    routing.register(new ApiDocsService());
+    // one check for every operator action: the Cognito Admin* operations and the /admin routes
+    routing.register(
+        new DeadLetterAdminService(
+            new ManageDeadLetters(backend.table(), backend.deadLetters(), clock), adminAccess));
+    backend.identity().ifPresent(idp -> routing.register(CognitoService.create(idp, adminAccess)));
+  }
+
+  /** Tokens of the local identity provider, or of the external issuer's JWKS. */
+  private TokenVerifier verifier(Clock clock) {
+    if (backend.identity().isEmpty()) {
+      String issuer = settings.externalIssuer().orElseThrow();
+      return JwtTokenVerifier.builder()
+          .issuer(issuer)
+          .clientId(settings.clientId())
+          .jwksUri(URI.create(issuer + "/.well-known/jwks.json"))
+          .clock(clock)
+          .cacheTtl(settings.tokenCacheTtl())
+          .build();
+    }
+    LocalIdentityProvider idp = backend.identity().get();
+    // the pool is in this process: a deleted or disabled user's tokens stop working at once
+    return new ActiveUserVerifier(
+        JwtTokenVerifier.builder()
+            .issuer(idp.issuer())
+            .clientId(settings.clientId())
+            .jwkSource(idp.jwkSource())
+            .clock(clock)
+            .cacheTtl(settings.tokenCacheTtl())
+            .build(),
+        idp);
+  }
+
+  static void closeAll(List<AutoCloseable> opened, RuntimeException failure) {
     for (int i = opened.size() - 1; i >= 0; i--) {
       try {
         opened.get(i).close();
@@ -237,22 +232,6 @@ public final class IngestionServer implements AutoCloseable {
         failure.addSuppressed(e);
       }
     }
-  }
-
-  /** The local identity provider, unless tokens come from an external issuer. */
-  private Optional<LocalIdentityProvider> openIdentity(Path dataDir, Clock clock) {
-    if (settings.externalIssuer().isPresent()) {
-      return Optional.empty();
-    }
-    return Optional.of(
-        LocalIdentityProvider.open(
-            dataDir,
-            new IdentitySettings(
-                settings.poolId(),
-                settings.clientId(),
-                settings.localIssuer(),
-                settings.passwordIterations()),
-            clock));
   }
 
   /** Opens the stores, starts workers and the HTTP server. */
@@ -268,8 +247,8 @@ public final class IngestionServer implements AutoCloseable {
       server.close();
       throw e;
     }
-    server.workers.start();
-    server.retention.start();
+    server.workers.ifPresent(WorkerPool::start);
+    server.backend.start(server.metrics.registry());
     LOG.info("listening on {}", server.baseUrl());
     return server;
   }
@@ -287,13 +266,14 @@ public final class IngestionServer implements AutoCloseable {
   }
 
   public String issuer() {
-    return identity
+    return backend
+        .identity()
         .map(LocalIdentityProvider::issuer)
         .orElseGet(() -> settings.externalIssuer().orElseThrow());
   }
 
   public Optional<LocalIdentityProvider> identityProvider() {
-    return identity;
+    return backend.identity();
   }
 
   /**
@@ -306,26 +286,34 @@ public final class IngestionServer implements AutoCloseable {
 
   /** {@code <data-dir>/admin-credentials}: the operator's key pair (AWS shared-credentials INI). */
   public Path adminCredentialsFile() {
-    return adminCredentialsFile;
+    return backend.adminCredentialsFile();
   }
 
-  /** The database (for operator tools and tests). */
+  /** The local backend's database (for operator tools and tests). */
   public SqliteDatabase database() {
-    return database;
+    return local().database();
   }
 
+  /** The local backend's queue (for tests). */
   public SqliteJobQueue queue() {
-    return queue;
+    return local().queue();
   }
 
-  /** The dead letters (for operator tools and tests). */
+  /** The local backend's dead letters (for operator tools and tests). */
   public SqliteDeadLetters deadLetters() {
-    return deadLetters;
+    return local().deadLetters();
   }
 
-  /** The background deletion of jobs past retention. */
+  /** The local backend's background deletion of jobs past retention. */
   public RetentionSweeper retention() {
-    return retention;
+    return local().retention();
+  }
+
+  private LocalBackend local() {
+    if (backend instanceof LocalBackend local) {
+      return local;
+    }
+    throw new IllegalStateException("not a local backend: " + backend.describe());
   }
 
   @Override
@@ -336,13 +324,10 @@ public final class IngestionServer implements AutoCloseable {
     closed = true;
     LOG.info("shutting down: no new requests; finishing in-flight jobs");
     web.close();
-    workers.close();
-    leaseKeeper.close();
-    retention.close();
+    workers.ifPresent(WorkerPool::close);
+    leaseKeeper.ifPresent(LeaseKeeper::close);
     metrics.close();
-    identity.ifPresent(LocalIdentityProvider::close);
-    database.close();
-    dataDirectory.close();
+    backend.close();
     LOG.info("stopped");
   }
 

@@ -19,7 +19,9 @@ import picocli.CommandLine.Option;
 @Command(
     name = "serve",
     mixinStandardHelpOptions = true,
-    description = "Run the local stack: HTTP API, identity provider, durable queue and workers.",
+    description =
+        "Run the server: HTTP API and workers, on the local stack (SQLite, files, identity"
+            + " provider) or with --backend aws on SQS, DynamoDB and S3.",
     showDefaultValues = true)
 public final class ServeCommand implements Callable<Integer> {
 
@@ -46,7 +48,9 @@ public final class ServeCommand implements Callable<Integer> {
   @Option(
       names = "--data-dir",
       defaultValue = "${env:INGEST_DATA_DIR:-./data}",
-      description = "Where the database, outputs and keys live (env INGEST_DATA_DIR).")
+      description =
+          "Where the database, outputs and keys live; with --backend aws only the admin"
+              + " credentials (env INGEST_DATA_DIR).")
   Path dataDir;
 
   @Option(
@@ -174,6 +178,74 @@ public final class ServeCommand implements Callable<Integer> {
               + " (env INGEST_HEADER_TIMEOUT).")
   Duration headerTimeout;
 
+  /** Where jobs are kept. */
+  enum BackendType {
+    LOCAL,
+    AWS
+  }
+
+  @Option(
+      names = "--backend",
+      defaultValue = "${env:INGEST_BACKEND:-local}",
+      description =
+          "local (SQLite and files in the data dir) or aws (SQS, DynamoDB, S3; many instances)"
+              + " (env INGEST_BACKEND).")
+  BackendType backend;
+
+  @Option(
+      names = "--role",
+      defaultValue = "${env:INGEST_ROLE:-both}",
+      description =
+          "both, api (HTTP API, no workers) or workers (queue receivers; of HTTP only /health"
+              + " and /metrics); api and workers need --backend aws (env INGEST_ROLE).")
+  ServerSettings.Role role;
+
+  @Option(
+      names = "--queue-url",
+      defaultValue = "${env:INGEST_QUEUE_URL}",
+      description = "--backend aws: the SQS job queue's URL (env INGEST_QUEUE_URL).")
+  String queueUrl;
+
+  @Option(
+      names = "--dead-letter-queue-url",
+      defaultValue = "${env:INGEST_DEAD_LETTER_QUEUE_URL}",
+      description =
+          "--backend aws: the SQS dead-letter queue's URL (env INGEST_DEAD_LETTER_QUEUE_URL).")
+  String deadLetterQueueUrl;
+
+  @Option(
+      names = "--table",
+      defaultValue = "${env:INGEST_TABLE}",
+      description = "--backend aws: the DynamoDB job table (env INGEST_TABLE).")
+  String table;
+
+  @Option(
+      names = "--bucket",
+      defaultValue = "${env:INGEST_BUCKET}",
+      description = "--backend aws: the S3 bucket of job outputs (env INGEST_BUCKET).")
+  String bucket;
+
+  @Option(
+      names = "--sqs-endpoint",
+      defaultValue = "${env:INGEST_SQS_ENDPOINT}",
+      description =
+          "--backend aws: SQS endpoint override, e.g. an emulator (env INGEST_SQS_ENDPOINT).")
+  URI sqsEndpoint;
+
+  @Option(
+      names = "--dynamodb-endpoint",
+      defaultValue = "${env:INGEST_DYNAMODB_ENDPOINT}",
+      description = "--backend aws: DynamoDB endpoint override (env INGEST_DYNAMODB_ENDPOINT).")
+  URI dynamoDbEndpoint;
+
+  @Option(
+      names = "--s3-endpoint",
+      defaultValue = "${env:INGEST_S3_ENDPOINT}",
+      description =
+          "--backend aws: S3 endpoint override (an emulator or S3-compatible store; path-style"
+              + " addressing) (env INGEST_S3_ENDPOINT).")
+  URI s3Endpoint;
+
   @Option(
       names = "--log-format",
       defaultValue = "${env:INGEST_LOG_FORMAT:-text}",
@@ -201,7 +273,20 @@ public final class ServeCommand implements Callable<Integer> {
             .externalIssuer(Optional.ofNullable(issuer).filter(s -> !s.isBlank()))
             .syncOutputs(syncOutputs)
             .retention(retention)
-            .http(new HttpLimits(maxConnections, idleTimeout, headerTimeout));
+            .http(new HttpLimits(maxConnections, idleTimeout, headerTimeout))
+            .role(role)
+            .aws(
+                backend == BackendType.AWS
+                    ? Optional.of(
+                        new AwsBackendSettings(
+                            queueUrl,
+                            deadLetterQueueUrl,
+                            table,
+                            bucket,
+                            Optional.ofNullable(sqsEndpoint),
+                            Optional.ofNullable(dynamoDbEndpoint),
+                            Optional.ofNullable(s3Endpoint)))
+                    : Optional.empty());
     if (workers > 0) {
       b.workers(workers);
     }

@@ -1,7 +1,5 @@
 package dev.qbi.runtime.local;
 
-import dev.qbi.adapters.local.sqlite.SqliteDeadLetters;
-import dev.qbi.adapters.local.sqlite.SqliteJobQueue;
 import dev.qbi.runtime.local.api.HttpMetricsFilter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
@@ -36,7 +34,10 @@ final class ServerMetrics implements AutoCloseable {
   private final PrometheusMeterRegistry registry;
   private final JvmGcMetrics gc;
 
-  ServerMetrics(SqliteJobQueue queue, SqliteDeadLetters deadLetters, Clock clock) {
+  /** The counter of handler runs (every start of the business logic, on any delivery). */
+  static final String HANDLER_RUNS = "ingest.jobs.handler.runs";
+
+  ServerMetrics(Backend backend, Clock clock) {
     registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     registry.config().meterFilter(bucketsFor(PROCESSING_TIMER));
 
@@ -50,23 +51,25 @@ final class ServerMetrics implements AutoCloseable {
     new FileDescriptorMetrics().bindTo(registry);
 
     // gauges hold what they read strongly: a weakly held reader would read NaN once collected
-    Gauge.builder("ingest.queue.depth", queue, SqliteJobQueue::depth)
+    Gauge.builder("ingest.queue.depth", backend, b -> b.queue().depth())
         .description("Messages waiting or in flight")
         .strongReference(true)
         .register(registry);
-    TimeGauge.builder(
-            "ingest.queue.oldest.age",
-            queue,
-            TimeUnit.SECONDS,
-            q ->
-                q.oldestSentAt()
-                    .map(t -> Math.max(0, Duration.between(t, clock.instant()).toMillis() / 1e3))
-                    .orElse(0.0))
-        .description("Age of the oldest message in the queue (waiting, leased or to be retried)")
-        .strongReference(true)
-        .register(registry);
-    Gauge.builder("ingest.dead.letters", deadLetters, SqliteDeadLetters::depth)
-        .description("Messages in the dead-letter table")
+    if (backend.knowsOldestMessage()) {
+      TimeGauge.builder(
+              "ingest.queue.oldest.age",
+              backend,
+              TimeUnit.SECONDS,
+              b ->
+                  b.oldestMessageSentAt()
+                      .map(t -> Math.max(0, Duration.between(t, clock.instant()).toMillis() / 1e3))
+                      .orElse(0.0))
+          .description("Age of the oldest message in the queue (waiting, leased or to be retried)")
+          .strongReference(true)
+          .register(registry);
+    }
+    Gauge.builder("ingest.dead.letters", backend, b -> b.deadLetters().depth())
+        .description("Messages in the dead-letter table (queue, with --backend aws)")
         .strongReference(true)
         .register(registry);
   }

@@ -24,6 +24,9 @@ import java.util.Optional;
  *     (jobs with a dead letter are kept)
  * @param retentionSweepInterval how often the retention sweeper looks for jobs to delete
  * @param http the HTTP listener's connection cap and timeouts
+ * @param role what this instance runs: the HTTP API, the workers, or both
+ * @param aws present for {@code --backend aws}: queue, table and bucket on SQS, DynamoDB and S3
+ *     instead of SQLite and files in the data dir
  */
 public record ServerSettings(
     String host,
@@ -49,7 +52,31 @@ public record ServerSettings(
     boolean syncOutputs,
     Duration retention,
     Duration retentionSweepInterval,
-    HttpLimits http) {
+    HttpLimits http,
+    Role role,
+    Optional<AwsBackendSettings> aws) {
+
+  /** What one instance runs; API-only and worker-only instances share an AWS backend. */
+  public enum Role {
+    /** The HTTP API and the workers. */
+    BOTH,
+    /** Intake, status, list, cancel, download links and the admin routes; no workers. */
+    API,
+    /** Queue receivers and the lease keeper; of HTTP only {@code /health} and {@code /metrics}. */
+    WORKERS;
+
+    public String wireName() {
+      return name().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    public boolean runsApi() {
+      return this != WORKERS;
+    }
+
+    public boolean runsWorkers() {
+      return this != API;
+    }
+  }
 
   public static final String DEFAULT_POOL_ID = "local_ingestion";
   public static final String DEFAULT_CLIENT_ID = "ingestion-local-client";
@@ -58,6 +85,17 @@ public record ServerSettings(
     Objects.requireNonNull(host, "host");
     Objects.requireNonNull(dataDir, "dataDir");
     Objects.requireNonNull(http, "http");
+    Objects.requireNonNull(role, "role");
+    Objects.requireNonNull(aws, "aws");
+    if (aws.isPresent() && externalIssuer.isEmpty()) {
+      throw new IllegalArgumentException(
+          "--backend aws needs --issuer (env INGEST_ISSUER): tokens come from a Cognito user pool"
+              + " (or ./ingest aws-local's identity provider); the local one is off");
+    }
+    if (aws.isEmpty() && role != Role.BOTH) {
+      throw new IllegalArgumentException(
+          "--role " + role.wireName() + " needs --backend aws (a local data dir has one server)");
+    }
     if (port < 0 || port > 65535) {
       throw new IllegalArgumentException("port must be 0..65535");
     }
@@ -117,6 +155,8 @@ public record ServerSettings(
     b.retention = retention;
     b.retentionSweepInterval = retentionSweepInterval;
     b.http = http;
+    b.role = role;
+    b.aws = aws;
     return b;
   }
 
@@ -146,6 +186,8 @@ public record ServerSettings(
     private Duration retention = Defaults.RETENTION;
     private Duration retentionSweepInterval = Duration.ofMinutes(1);
     private HttpLimits http = HttpLimits.DEFAULTS;
+    private Role role = Role.BOTH;
+    private Optional<AwsBackendSettings> aws = Optional.empty();
 
     private Builder() {}
 
@@ -269,6 +311,17 @@ public record ServerSettings(
       return this;
     }
 
+    public Builder role(Role value) {
+      this.role = value;
+      return this;
+    }
+
+    /** {@code --backend aws} with these resources; empty = the local backend. */
+    public Builder aws(Optional<AwsBackendSettings> value) {
+      this.aws = value;
+      return this;
+    }
+
     public ServerSettings build() {
       return new ServerSettings(
           host,
@@ -294,7 +347,9 @@ public record ServerSettings(
           syncOutputs,
           retention,
           retentionSweepInterval,
-          http);
+          http,
+          role,
+          aws);
     }
   }
 

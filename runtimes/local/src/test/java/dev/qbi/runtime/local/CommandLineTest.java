@@ -52,6 +52,58 @@ class CommandLineTest {
   }
 
   @Test
+  void backend_aws_without_its_resources_or_issuer_is_one_line_and_exit_2_creating_nothing() {
+    Path data = dir.resolve("data");
+    String dataDir = data.toString();
+
+    Result missing =
+        Cli.run(
+            "serve",
+            "--backend",
+            "aws",
+            "--issuer",
+            "http://127.0.0.1:9/pool",
+            "--queue-url",
+            "http://127.0.0.1:9/q",
+            "--port",
+            "0",
+            "--data-dir",
+            dataDir);
+    Result noIssuer =
+        Cli.run(
+            "serve",
+            "--backend",
+            "AWS",
+            "--queue-url",
+            "q",
+            "--dead-letter-queue-url",
+            "d",
+            "--table",
+            "t",
+            "--bucket",
+            "b",
+            "--port",
+            "0",
+            "--data-dir",
+            dataDir);
+    Result role = Cli.run("serve", "--role", "workers", "--port", "0", "--data-dir", dataDir);
+
+    assertThat(missing.code()).as(missing.toString()).isEqualTo(ExitCode.USAGE);
+    assertThat(missing.err().strip())
+        .isEqualTo(
+            "ingest serve: --backend aws needs --dead-letter-queue-url"
+                + " (INGEST_DEAD_LETTER_QUEUE_URL), --table (INGEST_TABLE), --bucket"
+                + " (INGEST_BUCKET)");
+    assertThat(noIssuer.code()).isEqualTo(ExitCode.USAGE);
+    assertThat(noIssuer.err())
+        .startsWith("ingest serve: --backend aws needs --issuer")
+        .hasLineCount(1);
+    assertThat(role.code()).isEqualTo(ExitCode.USAGE);
+    assertThat(role.err().strip()).startsWith("ingest serve: --role workers needs --backend aws");
+    assertThat(data).doesNotExist();
+  }
+
+  @Test
   void a_bad_duration_is_one_line_and_exit_2_before_anything_is_created() {
     Path data = dir.resolve("data");
 

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.qbi.adapters.local.sqlite.SqliteDatabase;
 import dev.qbi.adapters.local.sqlite.SqliteDeadLetters;
 import dev.qbi.adapters.local.sqlite.SqliteJobQueue;
 import dev.qbi.client.JobApiClient;
@@ -119,9 +118,9 @@ class MetricsTest {
   @Test
   void oldest_age_is_now_minus_the_oldest_queued_message_and_zero_when_empty() {
     MutableClock clock = MutableClock.startingAt("2030-01-01T00:00:00Z");
-    try (SqliteDatabase db = SqliteDatabase.open(dir.resolve("q.db"), clock)) {
-      SqliteJobQueue queue = new SqliteJobQueue(db);
-      try (ServerMetrics metrics = new ServerMetrics(queue, new SqliteDeadLetters(db), clock)) {
+    try (LocalBackend backend = LocalBackend.open(ServerSettings.builder(dir).build(), clock)) {
+      SqliteJobQueue queue = backend.queue();
+      try (ServerMetrics metrics = new ServerMetrics(backend, clock)) {
         var age = metrics.registry().get("ingest.queue.oldest.age").timeGauge();
         assertThat(age.value(TimeUnit.SECONDS)).isZero();
 

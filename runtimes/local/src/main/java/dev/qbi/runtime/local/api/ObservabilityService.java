@@ -1,6 +1,5 @@
 package dev.qbi.runtime.local.api;
 
-import dev.qbi.adapters.local.sqlite.SqliteDatabase;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
@@ -21,8 +20,9 @@ import java.util.function.Supplier;
  *   <li>{@code GET /health/live}: 200 while the process is up and not shutting down (restart it
  *       when this fails);
  *   <li>{@code GET /health/ready}: 200 while it accepts work, i.e. also the job store takes writes;
- *       503 while it does not (disk full, I/O errors): alive but not accepting, submits answer 503
- *       with {@code Retry-After}, reads keep working, and it recovers by itself;
+ *       503 while it does not (disk full, I/O errors; with {@code --backend aws}: SQS or DynamoDB
+ *       unreachable): alive but not accepting, submits answer 503 with {@code Retry-After}, reads
+ *       keep working, and it recovers by itself;
  *   <li>{@code GET /health}: the readiness verdict (same status code) with the details: queue
  *       depth, dead letters waiting for an operator and the storage's state;
  *   <li>{@code GET /metrics}: Prometheus text format.
@@ -33,7 +33,7 @@ public final class ObservabilityService implements HttpService {
   private final BooleanSupplier live;
   private final LongSupplier queueDepth;
   private final LongSupplier deadLetterDepth;
-  private final Supplier<SqliteDatabase.WriteHealth> storage;
+  private final Supplier<StorageHealth> storage;
 
   /**
    * @param live false once the server is shutting down
@@ -45,7 +45,7 @@ public final class ObservabilityService implements HttpService {
       BooleanSupplier live,
       LongSupplier queueDepth,
       LongSupplier deadLetterDepth,
-      Supplier<SqliteDatabase.WriteHealth> storage) {
+      Supplier<StorageHealth> storage) {
     this.registry = registry;
     this.live = live;
     this.queueDepth = queueDepth;
@@ -91,7 +91,7 @@ public final class ObservabilityService implements HttpService {
       json.put("reason", "shutting down");
       return json;
     }
-    SqliteDatabase.WriteHealth store = storage.get();
+    StorageHealth store = storage.get();
     json.put("status", store.writable() ? "UP" : "DOWN");
     Map<String, Object> detail = new LinkedHashMap<>();
     detail.put("writable", store.writable());
