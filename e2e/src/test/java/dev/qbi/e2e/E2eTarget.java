@@ -175,6 +175,32 @@ public final class E2eTarget implements AutoCloseable {
   }
 
   /**
+   * {@code serve --backend aws} on the emulators, started in-process ({@link
+   * LocalAwsBackendRuntime}); the Cognito client talks to the issuing server's identity provider.
+   */
+  public static E2eTarget localAws() {
+    LocalAwsBackendRuntime runtime = LocalAwsBackendRuntime.start();
+    try {
+      LocalRuntime issuer = runtime.issuer();
+      E2eTarget target =
+          new E2eTarget(
+              Mode.LOCAL,
+              false,
+              runtime.baseUrl(),
+              localCognito(issuer.baseUrl(), Optional.of(issuer.adminCredentialsFile())),
+              issuer.userPoolId(),
+              issuer.clientId(),
+              Duration.ofSeconds(20));
+      target.owned.add(runtime);
+      LOG.info("e2e target: --backend aws at {} on the emulators", target.baseUrl);
+      return target;
+    } catch (RuntimeException e) {
+      runtime.close();
+      throw e;
+    }
+  }
+
+  /**
    * A deployed stack: the API endpoint from the application stack's {@code JobRequestApiEndpoint},
    * the pool and client from the Cognito stack's {@code UserPool} / {@code UserPoolClient}. The
    * Cognito stack's {@code CognitoIssuer} tells where the pool lives: a Cognito issuer on AWS (the

@@ -102,12 +102,21 @@ public final class IngestionServer implements AutoCloseable {
           Counter.builder(ServerMetrics.HANDLER_RUNS)
               .description("Runs of the job handler (a job run twice counts twice)")
               .register(registry);
+      Counter reruns =
+          Counter.builder(ServerMetrics.HANDLER_RERUNS)
+              .description(
+                  "Runs of the job handler on a message delivered again (a retry, or a lease"
+                      + " that ended before its job did)")
+              .register(registry);
       JobExecutor executor = new InProcessJobExecutor(handler, backend.payloads());
       ProcessJob processJob =
           new ProcessJob(
               backend.table(),
               request -> {
                 handlerRuns.increment();
+                if (request.attempt() > 1) {
+                  reruns.increment();
+                }
                 return executor.execute(request);
               },
               clock,

@@ -37,6 +37,9 @@ final class ServerMetrics implements AutoCloseable {
   /** The counter of handler runs (every start of the business logic, on any delivery). */
   static final String HANDLER_RUNS = "ingest.jobs.handler.runs";
 
+  /** The counter of handler runs on a redelivered message (attempt 2 and later). */
+  static final String HANDLER_RERUNS = "ingest.jobs.handler.reruns";
+
   ServerMetrics(Backend backend, Clock clock) {
     registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     registry.config().meterFilter(bucketsFor(PROCESSING_TIMER));
