@@ -14,7 +14,9 @@ import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -50,6 +52,9 @@ public final class BenchCommand implements Callable<Integer> {
 
   @Mixin BenchOptions options;
 
+  /** Where {@code --backend aws} reads the stack from (tests give their own). */
+  Map<String, String> environment = System.getenv();
+
   /** Set when the JVM is shutting down (Ctrl-C, SIGTERM) while the benchmark runs. */
   private volatile boolean stopping;
 
@@ -58,6 +63,9 @@ public final class BenchCommand implements Callable<Integer> {
     options.validate(spec.commandLine());
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
+    if (options.backend == BenchOptions.Backend.AWS) {
+      return aws(out, err);
+    }
     Path work = Files.createTempDirectory("ingest-bench-");
     double loadAverage = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
     ServerProcess server = null;
@@ -148,6 +156,31 @@ public final class BenchCommand implements Callable<Integer> {
         progress(err, "data dir and server log kept in " + work);
       } else if (!deleteTree(work)) {
         progress(err, "could not delete " + work);
+      }
+    }
+  }
+
+  /** {@code --backend aws}: {@link AwsBench} in a temporary dir (instance data dirs and logs). */
+  private int aws(PrintWriter out, PrintWriter err) throws IOException, InterruptedException {
+    String missing = AwsBench.missing(environment);
+    if (!missing.isEmpty()) {
+      throw new CommandLine.ParameterException(spec.commandLine(), missing);
+    }
+    Path work = Files.createTempDirectory("ingest-bench-aws-");
+    try {
+      AwsBench.Result result = new AwsBench(options, environment, work, err).run();
+      out.println(result.text());
+      out.flush();
+      return result.errors() > 0 ? 1 : 0;
+    } catch (BenchFailure e) {
+      err.println("bench: " + e.getMessage());
+      err.flush();
+      return 1;
+    } finally {
+      if (options.keepData) {
+        progress(err, "instance logs kept in " + work);
+      } else {
+        deleteTree(work);
       }
     }
   }

@@ -105,6 +105,27 @@ final class BenchOptions {
   @Option(names = "--json", description = "Print the figures as one JSON object.")
   boolean json;
 
+  /** Where the benchmarked servers keep jobs. */
+  enum Backend {
+    LOCAL,
+    AWS
+  }
+
+  @Option(
+      names = "--backend",
+      defaultValue = "local",
+      description =
+          "local (one server on its own data dir) or aws (--instances servers with --backend aws"
+              + " on the queue, table and bucket of ./ingest aws-local's exports in the"
+              + " environment; submits/s and completed jobs/s only).")
+  Backend backend;
+
+  @Option(
+      names = "--instances",
+      defaultValue = "1",
+      description = "--backend aws: servers started, the jobs submitted round-robin across them.")
+  int instances;
+
   /** Refuses out-of-range counts and serve options the benchmark sets itself (exit code 2). */
   void validate(CommandLine cl) {
     if (jobs < 1 || jobs > 1_000_000) {
@@ -131,6 +152,15 @@ final class BenchOptions {
     }
     if (rate < 0 || rate > 100_000) {
       throw new CommandLine.ParameterException(cl, "--rate must be between 0 and 100000");
+    }
+    if (instances < 1 || instances > 10) {
+      throw new CommandLine.ParameterException(cl, "--instances must be between 1 and 10");
+    }
+    if (backend != Backend.AWS && instances != 1) {
+      throw new CommandLine.ParameterException(cl, "--instances goes with --backend aws");
+    }
+    if (backend == Backend.AWS && soak != null) {
+      throw new CommandLine.ParameterException(cl, "--soak runs on the local backend only");
     }
     if (rate > 0 && soak == null) {
       throw new CommandLine.ParameterException(cl, "--rate goes with --soak");

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
@@ -104,9 +105,17 @@ final class ServerProcess implements AutoCloseable {
    */
   static ServerProcess start(List<String> command, int port, Path log, Path dataDir)
       throws IOException {
+    return start(command, port, log, dataDir, Map.of());
+  }
+
+  /** {@link #start(List, int, Path, Path)} with {@code env} added to the child's environment. */
+  static ServerProcess start(
+      List<String> command, int port, Path log, Path dataDir, Map<String, String> env)
+      throws IOException {
     ProcessBuilder pb =
         new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
     pb.environment().keySet().removeIf(name -> name.startsWith("INGEST_"));
+    pb.environment().putAll(env);
     return new ServerProcess(pb.start(), log, URI.create("http://127.0.0.1:" + port), dataDir);
   }
 
