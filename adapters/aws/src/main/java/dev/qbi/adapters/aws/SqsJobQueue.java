@@ -11,6 +11,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.exception.AbortedException;
@@ -73,6 +74,7 @@ public final class SqsJobQueue implements JobQueue {
   private final SqsClient sqs;
   private final String queueUrl;
   private final String deadLetterQueueUrl;
+  private final UnaryOperator<Delivery> redrives;
 
   /**
    * @param queueUrl the job queue
@@ -80,9 +82,21 @@ public final class SqsJobQueue implements JobQueue {
    *     redrive target)
    */
   public SqsJobQueue(SqsClient sqs, String queueUrl, String deadLetterQueueUrl) {
+    this(sqs, queueUrl, deadLetterQueueUrl, UnaryOperator.identity());
+  }
+
+  /**
+   * @param redrives applied by {@link #receive} to each delivery of a message moved back from the
+   *     dead-letter queue as it was (it carries the {@value #ERROR_ATTRIBUTE} attribute: SQS's
+   *     {@code StartMessageMoveTask}), before the delivery is handed out; a worker runtime passes
+   *     core's {@code RedriveOnDelivery::apply}, as the Lambda processor does
+   */
+  public SqsJobQueue(
+      SqsClient sqs, String queueUrl, String deadLetterQueueUrl, UnaryOperator<Delivery> redrives) {
     this.sqs = Objects.requireNonNull(sqs, "sqs");
     this.queueUrl = requireText(queueUrl, "queueUrl");
     this.deadLetterQueueUrl = requireText(deadLetterQueueUrl, "deadLetterQueueUrl");
+    this.redrives = Objects.requireNonNull(redrives, "redrives");
   }
 
   public String queueUrl() {
@@ -155,9 +169,10 @@ public final class SqsJobQueue implements JobQueue {
       m.attributes().forEach((k, v) -> system.put(k.toString(), v));
       Map<String, String> custom = new HashMap<>();
       m.messageAttributes().forEach((k, v) -> custom.put(k, v.stringValue()));
+      Delivery delivery;
       try {
-        deliveries.add(
-            SqsMessages.toDelivery(m.messageId(), m.receiptHandle(), m.body(), system, custom));
+        delivery =
+            SqsMessages.toDelivery(m.messageId(), m.receiptHandle(), m.body(), system, custom);
       } catch (IllegalArgumentException malformed) {
         LOG.warn(
             "SQS message {} is not a job message ({}); moving it to the dead-letter queue",
@@ -169,6 +184,13 @@ public final class SqsJobQueue implements JobQueue {
           // it comes back after its visibility timeout; the redrive policy has the last word
           LOG.warn("SQS message {} could not be dead-lettered: {}", m.messageId(), e.getMessage());
         }
+        continue;
+      }
+      try {
+        deliveries.add(SqsMessages.isRedrive(custom) ? redrives.apply(delivery) : delivery);
+      } catch (RuntimeException e) {
+        // its lease runs out and it comes back: judged again then
+        LOG.warn("redriven SQS message {} not handed out: {}", m.messageId(), e.toString());
       }
     }
     return deliveries;

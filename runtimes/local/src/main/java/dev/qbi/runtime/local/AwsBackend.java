@@ -7,6 +7,7 @@ import dev.qbi.adapters.aws.SqsDeadLetters;
 import dev.qbi.adapters.aws.SqsJobIntake;
 import dev.qbi.adapters.aws.SqsJobQueue;
 import dev.qbi.core.job.JobId;
+import dev.qbi.core.usecase.RedriveOnDelivery;
 import dev.qbi.identity.LocalIdentityProvider;
 import dev.qbi.runtime.local.api.AdminCredentials;
 import dev.qbi.runtime.local.api.StorageHealth;
@@ -64,8 +65,14 @@ final class AwsBackend implements Backend {
     // S3 emulators and most S3-compatible stores need path-style URLs
     b.s3PathStyle(resources.s3Endpoint().isPresent());
     clients = b.build();
-    queue = new SqsJobQueue(clients.sqs(), resources.queueUrl(), resources.deadLetterQueueUrl());
     table = new DynamoDbJobTable(clients.dynamoDb(), resources.table(), settings.retention());
+    // dead letters moved back by SQS (StartMessageMoveTask) are redriven as the Lambda does it
+    queue =
+        new SqsJobQueue(
+            clients.sqs(),
+            resources.queueUrl(),
+            resources.deadLetterQueueUrl(),
+            new RedriveOnDelivery(table, clock)::apply);
     intake = new SqsJobIntake(queue, table);
     payloads = new S3PayloadStore(clients.s3(), clients.s3Presigner(), resources.bucket());
     deadLetters = new SqsDeadLetters(clients.sqs(), queue, table);

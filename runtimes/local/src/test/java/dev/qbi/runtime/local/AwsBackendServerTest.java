@@ -28,6 +28,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.services.sqs.model.Message;
 
 /**
  * {@code serve --backend aws} in this JVM on the emulators (ElasticMQ, dynalite, S3Mock), with a
@@ -172,6 +173,50 @@ class AwsBackendServerTest {
     deadLetters(server, "purge", purged);
     assertThat(JSON.readTree(deadLetters(server, "list", "--json")).path("deadLetters")).isEmpty();
     assertThat(alice.status(purged).status()).isEqualTo("failed");
+  }
+
+  @Test
+  void dead_letters_that_sqs_moves_back_run_again_as_a_new_series_of_attempts() throws Exception {
+    OutageJobHandler.OUTAGE.set(true);
+    RunningServer server = aws("move", b -> b.jobHandler(OutageJobHandler.NAME).maxReceiveCount(2));
+    JobApiClient alice = server.api(issuer.newUserToken());
+    String id = alice.submit("{\"moved\":\"back\"}");
+    assertThat(alice.awaitTerminal(id, WAIT, POLL).status()).isEqualTo("failed");
+
+    OutageJobHandler.OUTAGE.set(false);
+    // what SQS's StartMessageMoveTask does: the dead letter back to the job queue, as it is
+    List<Message> dead = List.of();
+    for (int i = 0; i < 10 && dead.isEmpty(); i++) {
+      dead =
+          stack
+              .clients
+              .sqs()
+              .receiveMessage(
+                  b ->
+                      b.queueUrl(stack.deadLetterQueueUrl)
+                          .waitTimeSeconds(1)
+                          .messageAttributeNames("All"))
+              .messages();
+    }
+    assertThat(dead).hasSize(1);
+    Message m = dead.getFirst();
+    stack
+        .clients
+        .sqs()
+        .sendMessage(
+            b ->
+                b.queueUrl(stack.queueUrl)
+                    .messageBody(m.body())
+                    .messageAttributes(m.messageAttributes()));
+    stack
+        .clients
+        .sqs()
+        .deleteMessage(b -> b.queueUrl(stack.deadLetterQueueUrl).receiptHandle(m.receiptHandle()));
+
+    JobStatus done = alice.awaitTerminal(id, WAIT, POLL);
+    assertThat(done.status()).isEqualTo("complete");
+    // attempts go on counting across the redrive: two failed, then the third ran
+    assertThat(done.attempts()).isEqualTo(3);
   }
 
   /** {@code ingest dead-letters <args>} against {@code server}; fails unless it exits 0. */
