@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.qbi.runtime.local.testing.DescriptorHog;
+import dev.qbi.runtime.local.testing.ServerClasspath;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -160,7 +161,7 @@ class DescriptorExhaustionTest {
             java,
             "--enable-native-access=ALL-UNNAMED",
             "-cp",
-            System.getProperty("java.class.path"),
+            ServerClasspath.get(),
             mainClass,
             "serve",
             "--port",

@@ -6,6 +6,7 @@ import dev.qbi.adapters.aws.DynamoDbJobTable;
 import dev.qbi.client.JobApiClient;
 import dev.qbi.runtime.local.testing.AwsEmulatorStack;
 import dev.qbi.runtime.local.testing.RunningServer;
+import dev.qbi.runtime.local.testing.ServerClasspath;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -204,7 +205,7 @@ class MultiInstanceAwsTest {
             "--enable-native-access=ALL-UNNAMED",
             "-Xmx256m",
             "-cp",
-            System.getProperty("java.class.path"),
+            ServerClasspath.get(),
             Main.class.getName(),
             "serve",
             "--port",
