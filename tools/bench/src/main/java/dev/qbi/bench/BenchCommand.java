@@ -63,7 +63,7 @@ public final class BenchCommand implements Callable<Integer> {
     options.validate(spec.commandLine());
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    if (options.backend == BenchOptions.Backend.AWS) {
+    if (options.aws()) {
       return aws(out, err);
     }
     Path work = Files.createTempDirectory("ingest-bench-");

@@ -105,12 +105,6 @@ final class BenchOptions {
   @Option(names = "--json", description = "Print the figures as one JSON object.")
   boolean json;
 
-  /** Where the benchmarked servers keep jobs. */
-  enum Backend {
-    LOCAL,
-    AWS
-  }
-
   @Option(
       names = "--backend",
       defaultValue = "local",
@@ -118,7 +112,7 @@ final class BenchOptions {
           "local (one server on its own data dir) or aws (--instances servers with --backend aws"
               + " on the queue, table and bucket of ./ingest aws-local's exports in the"
               + " environment; submits/s and completed jobs/s only).")
-  Backend backend;
+  String backend;
 
   @Option(
       names = "--instances",
@@ -156,10 +150,13 @@ final class BenchOptions {
     if (instances < 1 || instances > 10) {
       throw new CommandLine.ParameterException(cl, "--instances must be between 1 and 10");
     }
-    if (backend != Backend.AWS && instances != 1) {
+    if (!backend.equalsIgnoreCase("local") && !backend.equalsIgnoreCase("aws")) {
+      throw new CommandLine.ParameterException(cl, "--backend must be local or aws");
+    }
+    if (!aws() && instances != 1) {
       throw new CommandLine.ParameterException(cl, "--instances goes with --backend aws");
     }
-    if (backend == Backend.AWS && soak != null) {
+    if (aws() && soak != null) {
       throw new CommandLine.ParameterException(cl, "--soak runs on the local backend only");
     }
     if (rate > 0 && soak == null) {
@@ -177,6 +174,11 @@ final class BenchOptions {
         }
       }
     }
+  }
+
+  /** {@code --backend aws}. */
+  boolean aws() {
+    return "aws".equalsIgnoreCase(backend);
   }
 
   /**
