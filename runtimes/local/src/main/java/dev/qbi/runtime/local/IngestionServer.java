@@ -37,6 +37,7 @@ import dev.qbi.runtime.local.api.JobApiService;
 import dev.qbi.runtime.local.api.ObservabilityService;
 import dev.qbi.runtime.local.http.HttpListener;
 import dev.qbi.runtime.local.identity.CognitoService;
+import dev.qbi.runtime.local.web.Dashboard;
 import dev.qbi.runtime.local.worker.RetentionSweeper;
 import dev.qbi.runtime.local.worker.WorkerPool;
 import io.helidon.webserver.http.HttpRouting;
@@ -85,6 +86,7 @@ public final class IngestionServer implements AutoCloseable {
   private final SqliteJobQueue queue;
   private final ServerMetrics metrics;
   private final AdminAccess adminAccess;
+  private final Dashboard dashboard;
   private final Path adminCredentialsFile;
   private volatile boolean closed;
 
@@ -151,10 +153,11 @@ public final class IngestionServer implements AutoCloseable {
       }
 
       JobHandler handler = JobHandlers.named(settings.jobHandler());
+      opened.add(dashboard = Dashboards.start(settings, clock, queue, deadLetters, adminAccess));
       ProcessJob processJob =
           new ProcessJob(
               table,
-              new InProcessJobExecutor(handler, payloads),
+              new InProcessJobExecutor(dashboard.observe(handler), payloads),
               clock,
               new ProcessJob.RetryPolicy(
                   settings.maxReceiveCount(), settings.retryBaseDelay(), settings.retryMaxDelay()));
@@ -178,7 +181,7 @@ public final class IngestionServer implements AutoCloseable {
       opened.add(leaseKeeper);
       workers =
           new WorkerPool(
-              queue,
+              dashboard.observe(queue),
               processJob,
               leaseKeeper,
               settings.workers(),
@@ -201,6 +204,7 @@ public final class IngestionServer implements AutoCloseable {
       routing.register(api);
       routing.register(new DownloadService(payloads, apiMetrics));
       routing.register(new ApiDocsService());
+      dashboard.register(routing);
       routing.register(
           new ObservabilityService(
               registry, () -> !closed, queue::depth, deadLetters::depth, database::writeHealth));
@@ -340,6 +344,7 @@ public final class IngestionServer implements AutoCloseable {
     leaseKeeper.close();
     retention.close();
     metrics.close();
+    dashboard.close();
     identity.ifPresent(LocalIdentityProvider::close);
     database.close();
     dataDirectory.close();
