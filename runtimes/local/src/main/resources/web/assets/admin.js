@@ -10,15 +10,19 @@ const $ = (id) => document.getElementById(id);
 
 class Refused extends Error {}
 
+/** An ISO-8601 duration (PT168H, P30D, PT0.5S) in words: 7 d, 30 d, 0.5 s. */
 function formatDuration(iso) {
-  const m = /^PT?(?:(\d+)D)?T?(?:(\d+)H)?(?:(\d+)M)?(?:([\d.]+)S)?$/.exec(iso || '');
+  const m = /^P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:([\d.]+)S)?)?$/.exec(iso || '');
   if (!m) return iso;
+  let seconds = Number(m[1] || 0) * 86400 + Number(m[2] || 0) * 3600 + Number(m[3] || 0) * 60
+    + Number(m[4] || 0);
   const parts = [];
-  const [, d, h, min, s] = m;
-  if (d) parts.push(`${d} d`);
-  if (h) parts.push(`${h} h`);
-  if (min) parts.push(`${min} min`);
-  if (s) parts.push(`${Number(s)} s`);
+  for (const [unit, size] of [['d', 86400], ['h', 3600], ['min', 60]]) {
+    const n = Math.floor(seconds / size);
+    if (n > 0) parts.push(`${n} ${unit}`);
+    seconds -= n * size;
+  }
+  if (seconds > 0) parts.push(`${Math.round(seconds * 1000) / 1000} s`);
   return parts.length ? parts.join(' ') : '0 s';
 }
 

@@ -1,5 +1,5 @@
 // The signed-in user's session and the job API. The IdToken lives in memory and in this tab's
-// sessionStorage only: never in a URL, a query string, a cookie or the console.
+// sessionStorage only: never in a URL, a query string or a cookie, nor printed to the console
 const SESSION_KEY = 'qbi.session';
 let session = null;
 
