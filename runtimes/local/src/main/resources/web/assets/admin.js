@@ -28,7 +28,7 @@ function formatDuration(iso) {
 
 function formatMs(ms) {
   if (ms === null || ms === undefined) return '–';
-  return ms >= 10000 ? `${(ms / 1000).toFixed(1)} s` : `${ms} ms`;
+  return ms >= 1000 ? `${(ms / 1000).toFixed(1)} s` : `${ms} ms`;
 }
 
 const SETTING_NAMES = {
@@ -94,20 +94,27 @@ export function createAdminView(config, { announce, onChange }) {
     }
   }
 
+  // destructive actions armed by a first press, by key: a refresh that redraws the button keeps it
+  const armed = new Map();
+
   /** A button that acts on a second press within a few seconds (destructive actions). */
-  function confirmed(button, label, action) {
-    let armed = null;
+  function confirmed(button, key, label, action) {
+    const confirmText = `Confirm: ${label}`;
+    button.dataset.confirmKey = key;
+    button.textContent = armed.has(key) ? confirmText : label;
     button.addEventListener('click', async () => {
-      if (!armed) {
-        button.textContent = `Confirm: ${label}`;
-        armed = setTimeout(() => {
-          armed = null;
-          button.textContent = label;
-        }, CONFIRM_MS);
+      if (!armed.has(key)) {
+        button.textContent = confirmText;
+        armed.set(key, setTimeout(() => {
+          armed.delete(key);
+          document.querySelectorAll('[data-confirm-key]').forEach((b) => {
+            if (b.dataset.confirmKey === key) b.textContent = label;
+          });
+        }, CONFIRM_MS));
         return;
       }
-      clearTimeout(armed);
-      armed = null;
+      clearTimeout(armed.get(key));
+      armed.delete(key);
       button.textContent = label;
       await action();
     });
@@ -134,22 +141,28 @@ export function createAdminView(config, { announce, onChange }) {
       const tr = document.createElement('tr');
       tr.dataset.jobId = d.jobId;
       const values = [d.jobId, d.owner, d.reason, String(d.receiveCount),
-        new Date(d.deadAt).toLocaleString()];
+        new Date(d.deadAt).toLocaleString([], {
+          month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', second: '2-digit',
+        })];
       values.forEach((v, i) => {
         const td = document.createElement('td');
-        if (i === 0) {
+        if (i < 2) {
+          // ids by their first 8 characters; the whole in the tooltip and for screen readers
           const code = document.createElement('code');
-          code.textContent = v;
+          code.textContent = v.slice(0, 8);
+          code.title = v;
+          code.setAttribute('aria-label', v);
           td.append(code);
         } else {
           td.textContent = v;
         }
-        if (i === 2) td.className = 'error-text';
-        if (i === 3) td.className = 'num';
+        td.className = ['id', 'id', 'error-text', 'num', 'time'][i];
         tr.append(td);
       });
-      const actions = document.createElement('td');
+      const cell = document.createElement('td');
+      const actions = document.createElement('div');
       actions.className = 'row-actions';
+      cell.append(actions);
       const redrive = document.createElement('button');
       redrive.type = 'button';
       redrive.className = 'small';
@@ -165,11 +178,11 @@ export function createAdminView(config, { announce, onChange }) {
       purge.textContent = 'Purge';
       purge.dataset.action = 'purge';
       purge.setAttribute('aria-label', `Purge the dead letter of job ${d.jobId}`);
-      confirmed(purge, 'Purge', () => act(
+      confirmed(purge, `purge:${d.jobId}`, 'Purge', () => act(
         (r) => (r.purged ? `Dead letter of job ${r.jobId} purged.` : 'Nothing to purge.'),
         'DELETE', `admin/dead-letters/${d.jobId}`));
       actions.append(redrive, purge);
-      tr.append(actions);
+      tr.append(cell);
       body.append(tr);
       if (focusKey === `${d.jobId}|redrive`) redrive.focus();
       if (focusKey === `${d.jobId}|purge`) purge.focus();
@@ -245,7 +258,7 @@ export function createAdminView(config, { announce, onChange }) {
   $('redrive-all').addEventListener('click', () => act(
     (r) => `Redriven: ${r.redriven}; skipped: ${r.skippedCount}.`, 'POST',
     'admin/dead-letters/redrive'));
-  confirmed($('purge-all'), 'Purge all', () => act(
+  confirmed($('purge-all'), 'purge-all', 'Purge all', () => act(
     (r) => `Purged ${r.purged} dead letter(s).`, 'POST', 'admin/dead-letters/purge'));
 
   return {

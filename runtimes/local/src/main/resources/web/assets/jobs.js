@@ -10,11 +10,14 @@ const ACTIVE = new Set(['submitted', 'processing']);
 
 const $ = (id) => document.getElementById(id);
 
+const TIME = { hour: '2-digit', minute: '2-digit', second: '2-digit' };
+const DATE_TIME = { month: 'short', day: 'numeric', ...TIME };
+
 function formatTime(iso) {
   if (!iso) return '';
   const d = new Date(iso);
   const today = new Date().toDateString() === d.toDateString();
-  return today ? d.toLocaleTimeString() : d.toLocaleString();
+  return today ? d.toLocaleTimeString([], TIME) : d.toLocaleString([], DATE_TIME);
 }
 
 export function createJobsView({ announce, onExpired }) {
@@ -97,14 +100,17 @@ export function createJobsView({ announce, onExpired }) {
   function makeRow(job) {
     const tr = document.createElement('tr');
     tr.dataset.jobId = job.jobId;
-    const cells = ['id', 'status', 'submitted', 'updated', 'num', 'row-actions'].map((cls) => {
+    const cells = ['id', 'status', 'submitted', 'updated', 'num', 'actions'].map((cls) => {
       const td = document.createElement('td');
       td.className = cls;
       tr.append(td);
       return td;
     });
+    // the first 8 characters, as a short name; the whole id in the tooltip and for screen readers
     const code = document.createElement('code');
-    code.textContent = job.jobId;
+    code.textContent = job.jobId.slice(0, 8);
+    code.title = job.jobId;
+    code.setAttribute('aria-label', job.jobId);
     cells[0].append(code);
     return tr;
   }
