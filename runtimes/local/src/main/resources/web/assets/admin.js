@@ -193,7 +193,7 @@ export function createAdminView(config, { announce, onChange }) {
   }
 
   async function refresh() {
-    if (!credentials) return;
+    if (!credentials || document.hidden) return;
     try {
       const [stats, dead] = await Promise.all([
         signed('GET', 'admin/stats'),

@@ -155,7 +155,8 @@ export function createJobsView({ announce, onExpired }) {
   }
 
   async function load() {
-    if (state.loading || !api.currentSession()) return;
+    // a tab in the background polls nothing; it catches up when shown again
+    if (state.loading || !api.currentSession() || document.hidden) return;
     state.loading = true;
     try {
       if (state.id) {
@@ -244,6 +245,10 @@ export function createJobsView({ announce, onExpired }) {
     if (state.page === 0) return;
     state.page -= 1;
     load();
+  });
+
+  document.addEventListener('visibilitychange', () => {
+    if (!document.hidden && state.timer) load();
   });
 
   return {

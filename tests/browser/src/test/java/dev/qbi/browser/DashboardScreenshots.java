@@ -45,7 +45,7 @@ class DashboardScreenshots {
         for (int k = 0; k < batch; k++) {
           double seconds = 0.2 + random.nextDouble() * (phase > 0.35 ? 4 : 1.5);
           user.submit(
-              i++ % 60 == 25
+              (i++ == 40 || i == 400 || i == 700)
                   ? "{\"simulateFailure\": \"upstream weather API answered 503\"}"
                   : String.format("{\"simulateDurationSeconds\": %.2f}", seconds));
         }
@@ -72,7 +72,7 @@ class DashboardScreenshots {
       Thread.sleep(500);
       Files.write(out.resolve("dashboard.png"), browser.driver.getScreenshotAs(OutputType.BYTES));
 
-      browser.driver.manage().window().setSize(new Dimension(1440, 1320));
+      browser.driver.manage().window().setSize(new Dimension(1440, 1240));
       AwsCredentials admin = server.adminCredentials();
       browser.open(server.base() + "/dashboard#admin");
       browser.byId("access-key").sendKeys(admin.accessKeyId());
