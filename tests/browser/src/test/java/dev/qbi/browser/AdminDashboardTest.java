@@ -26,6 +26,7 @@ import org.openqa.selenium.WebElement;
  * request with SigV4 itself), the queue figures and charts, the dead letters with redrive and
  * purge, the settings; and the interactive API docs at {@code /docs}.
  */
+@NeedsBrowser
 class AdminDashboardTest {
   @TempDir static Path dataDir;
   static DashboardServer server;

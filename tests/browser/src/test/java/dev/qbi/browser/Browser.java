@@ -22,11 +22,17 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 /**
  * A headless Chromium from the OS packages ({@code /usr/bin/chromium}, driven by {@code
  * /usr/bin/chromedriver}): both given explicitly, so Selenium never looks for or downloads a
- * browser or driver of its own. One per test class.
+ * browser or driver of its own. One per test class. Where they are missing the tests are skipped,
+ * unless {@value #REQUIRE}{@code =1}.
  */
 final class Browser implements AutoCloseable {
-  static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-  static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+  /** Debian's Chromium; {@code -Dqbi.chromium=PATH} names another. */
+  static final Path CHROMIUM = Path.of(System.getProperty("qbi.chromium", "/usr/bin/chromium"));
+
+  /** Debian's chromedriver; {@code -Dqbi.chromedriver=PATH} names another. */
+  static final Path CHROMEDRIVER =
+      Path.of(System.getProperty("qbi.chromedriver", "/usr/bin/chromedriver"));
+
   static final String REQUIRE = "QBI_REQUIRE_BROWSER";
   static final Duration WAIT = Duration.ofSeconds(15);
 

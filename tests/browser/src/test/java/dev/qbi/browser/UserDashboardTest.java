@@ -25,6 +25,7 @@ import org.openqa.selenium.interactions.Actions;
  * submitting a job and watching it complete without a reload, downloading its output, cancelling,
  * seeing none of another user's jobs, and the token kept out of URLs, resource names and the log.
  */
+@NeedsBrowser
 class UserDashboardTest {
   @TempDir static Path dataDir;
   static DashboardServer server;
