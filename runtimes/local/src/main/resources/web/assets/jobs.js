@@ -100,7 +100,7 @@ export function createJobsView({ announce, onExpired }) {
   function makeRow(job) {
     const tr = document.createElement('tr');
     tr.dataset.jobId = job.jobId;
-    const cells = ['id', 'status', 'submitted', 'updated', 'num', 'actions'].map((cls) => {
+    const cells = ['id', 'status', 'submitted', 'updated', 'num', 'job-actions'].map((cls) => {
       const td = document.createElement('td');
       td.className = cls;
       tr.append(td);
