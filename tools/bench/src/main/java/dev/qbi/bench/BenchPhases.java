@@ -38,6 +38,8 @@ final class BenchPhases {
   private static final Duration IDLE_JOB_TIMEOUT = Duration.ofSeconds(10);
   private static final Duration IDLE_POLL = Duration.ofMillis(1);
   private static final int PAGE_SIZE = 100;
+  private static final int COST_CONNECTIONS = 64;
+  private static final Duration COST_ROUTE_TIME = Duration.ofSeconds(3);
 
   private final BenchOptions options;
   private final JobApiClient api;
@@ -100,6 +102,15 @@ final class BenchPhases {
     BenchReport.CpuUse measuredCpu = cpuSince(serverCpu0, clientCpu0, phaseStart);
     Map<String, JobStatus> finished = collect(user, load.jobIds(), deadline);
     Optional<ProcMemory> memory = server.memory();
+    CostPhase.Costs costs =
+        new CostPhase(server, err)
+            .run(
+                token,
+                Math.max(1, jobs / 2),
+                concurrency,
+                COST_CONNECTIONS,
+                COST_ROUTE_TIME,
+                this::awaitDrained);
 
     int complete = 0;
     int failed = 0;
@@ -135,7 +146,8 @@ final class BenchPhases {
         idle,
         memory,
         submitCpu,
-        measuredCpu);
+        measuredCpu,
+        costs);
   }
 
   /** {@code --soak}: sign in, warm up, then the steady load of {@link SoakPhase}. */

@@ -35,8 +35,10 @@ import dev.qbi.runtime.local.api.DownloadService;
 import dev.qbi.runtime.local.api.HttpMetricsFilter;
 import dev.qbi.runtime.local.api.JobApiService;
 import dev.qbi.runtime.local.api.ObservabilityService;
+import dev.qbi.runtime.local.api.WorkerAdminService;
 import dev.qbi.runtime.local.http.HttpListener;
 import dev.qbi.runtime.local.identity.CognitoService;
+import dev.qbi.runtime.local.worker.IntakePressure;
 import dev.qbi.runtime.local.worker.RetentionSweeper;
 import dev.qbi.runtime.local.worker.WorkerPool;
 import io.helidon.webserver.http.HttpRouting;
@@ -176,6 +178,7 @@ public final class IngestionServer implements AutoCloseable {
       leaseKeeper =
           new LeaseKeeper(queue, table, settings.visibilityTimeout(), settings.jobTimeout());
       opened.add(leaseKeeper);
+      IntakePressure intakePressure = new IntakePressure();
       workers =
           new WorkerPool(
               queue,
@@ -185,6 +188,7 @@ public final class IngestionServer implements AutoCloseable {
               settings.batchSize(),
               settings.visibilityTimeout(),
               settings.shutdownGrace(),
+              intakePressure,
               registry);
 
       JobApiService api =
@@ -194,7 +198,8 @@ public final class IngestionServer implements AutoCloseable {
               new JobStatusQuery(table, payloads, settings.linkTtl()),
               new ListJobs(table),
               new CancelJob(table, clock),
-              apiMetrics);
+              apiMetrics,
+              intakePressure);
       HttpRouting.Builder routing = HttpRouting.builder();
       routing.addFilter(new HttpMetricsFilter(registry));
       ApiErrors.register(routing);
@@ -208,6 +213,7 @@ public final class IngestionServer implements AutoCloseable {
       routing.register(
           new DeadLetterAdminService(
               new ManageDeadLetters(table, deadLetters, clock), adminAccess));
+      routing.register(new WorkerAdminService(workers, queue::depth, adminAccess));
       identity.ifPresent(idp -> routing.register(CognitoService.create(idp, adminAccess)));
 
       web =

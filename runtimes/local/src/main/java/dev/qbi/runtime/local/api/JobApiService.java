@@ -11,6 +11,7 @@ import dev.qbi.core.usecase.CancelJob;
 import dev.qbi.core.usecase.JobStatusQuery;
 import dev.qbi.core.usecase.ListJobs;
 import dev.qbi.core.usecase.SubmitJob;
+import dev.qbi.runtime.local.worker.IntakePressure;
 import io.helidon.common.media.type.MediaTypes;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.HttpMediaType;
@@ -39,20 +40,26 @@ public final class JobApiService implements HttpService {
   private final ListJobs listJobs;
   private final CancelJob cancelJob;
   private final ApiMetrics metrics;
+  private final IntakePressure pressure;
 
+  /**
+   * @param pressure told of every submit in progress, so that the workers give way to intake
+   */
   public JobApiService(
       Authenticator auth,
       SubmitJob submitJob,
       JobStatusQuery statusQuery,
       ListJobs listJobs,
       CancelJob cancelJob,
-      ApiMetrics metrics) {
+      ApiMetrics metrics,
+      IntakePressure pressure) {
     this.auth = auth;
     this.submitJob = submitJob;
     this.statusQuery = statusQuery;
     this.listJobs = listJobs;
     this.cancelJob = cancelJob;
     this.metrics = metrics;
+    this.pressure = pressure;
   }
 
   @Override
@@ -65,6 +72,15 @@ public final class JobApiService implements HttpService {
   }
 
   private void submit(ServerRequest req, ServerResponse res) {
+    pressure.begin();
+    try {
+      accept(req, res);
+    } finally {
+      pressure.end();
+    }
+  }
+
+  private void accept(ServerRequest req, ServerResponse res) {
     Principal who = auth.authenticate(req);
     requireJsonContentType(req);
     byte[] body = readBounded(req, submitJob.maxBodyBytes());
