@@ -14,10 +14,19 @@ public sealed interface Decision {
   /** The message is done with and may be deleted from the queue. */
   boolean finishesMessage();
 
-  /** The job completed in this delivery; its output is stored under {@code outputKey}. */
-  record Completed(String outputKey) implements Decision {
+  /**
+   * The job completed in this delivery; its output is stored under {@code outputKey}. {@code
+   * acknowledged}: the job table deleted the message together with the completion (a table and
+   * queue in one store), so settling has nothing left to do.
+   */
+  record Completed(String outputKey, boolean acknowledged) implements Decision {
     public Completed {
       Objects.requireNonNull(outputKey, "outputKey");
+    }
+
+    /** A completion whose message is still to be deleted. */
+    public Completed(String outputKey) {
+      this(outputKey, false);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.qbi.core.port;
 
+import dev.qbi.core.job.Delivery;
 import dev.qbi.core.job.Job;
 import dev.qbi.core.job.JobId;
 import dev.qbi.core.job.JobStatus;
@@ -26,6 +27,25 @@ public interface JobTable {
    * @return true if this call made the change; false if someone else got there first
    */
   boolean update(Job next);
+
+  /** What {@link #complete} did. */
+  enum Completion {
+    /** The row was no longer at the expected version: nothing written. */
+    CONFLICT,
+    /** The completion is written; the delivery is still to be settled on the queue. */
+    WRITTEN,
+    /** The completion is written and the delivery acknowledged in the same write. */
+    WRITTEN_AND_ACKNOWLEDGED
+  }
+
+  /**
+   * Writes a job's completion as {@link #update} does. A table that shares one store with the queue
+   * that made {@code delivery} also deletes the delivered message in the same write, so that a job
+   * is never {@code complete} while its message is still queued; the default writes only.
+   */
+  default Completion complete(Job done, Delivery delivery) {
+    return update(done) ? Completion.WRITTEN : Completion.CONFLICT;
+  }
 
   /** The owner's jobs, newest first. */
   Page<Job> listByOwner(

@@ -113,11 +113,13 @@ public final class ProcessJob {
     }
     Job done =
         running.next(JobStatus.COMPLETE, clock.instant(), delivery.receiveCount(), outputKey, null);
-    if (!table.update(done)) {
+    JobTable.Completion written = table.complete(done, delivery);
+    if (written == JobTable.Completion.CONFLICT) {
       return judgeAgain(running);
     }
     LOG.debug("job {} complete after {} delivery(ies)", job.id(), delivery.receiveCount());
-    return new Decision.Completed(outputKey);
+    return new Decision.Completed(
+        outputKey, written == JobTable.Completion.WRITTEN_AND_ACKNOWLEDGED);
   }
 
   private Decision failAttempt(Delivery delivery, Job running, Exception e) {

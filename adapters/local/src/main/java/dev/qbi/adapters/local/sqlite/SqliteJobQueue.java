@@ -182,7 +182,7 @@ public final class SqliteJobQueue implements JobQueue {
   public boolean settle(Delivery delivery, Decision decision) {
     Objects.requireNonNull(decision, "decision");
     return switch (decision) {
-      case Decision.Completed c -> delete(delivery);
+      case Decision.Completed c -> c.acknowledged() || delete(delivery);
       case Decision.AlreadyDone a -> delete(delivery);
       case Decision.Cancelled c -> delete(delivery);
       case Decision.RetryAfter r -> delay(delivery, r.delay());
@@ -214,20 +214,28 @@ public final class SqliteJobQueue implements JobQueue {
   }
 
   private boolean delete(Delivery delivery) {
-    Receipt r = Receipt.of(delivery);
-    boolean deleted =
-        r != null
-            && db.write(
-                s -> {
-                  PreparedStatement ps = s.prepare(DELETE);
-                  ps.setLong(1, r.id());
-                  ps.setString(2, r.token());
-                  return ps.executeUpdate() == 1;
-                });
+    boolean deleted = Receipt.of(delivery) != null && db.write(s -> deleteLeased(s, delivery));
     if (!deleted) {
       LOG.info("stale receipt for job {}: acknowledge ignored", delivery.message().jobId());
     }
     return deleted;
+  }
+
+  /**
+   * Deletes the leased message of {@code delivery} in the caller's write (for a job table in the
+   * same database, completing the job and acknowledging its message at once).
+   *
+   * @return false for a stale or foreign receipt (nothing deleted)
+   */
+  static boolean deleteLeased(Session s, Delivery delivery) throws SQLException {
+    Receipt r = Receipt.of(delivery);
+    if (r == null) {
+      return false;
+    }
+    PreparedStatement ps = s.prepare(DELETE);
+    ps.setLong(1, r.id());
+    ps.setString(2, r.token());
+    return ps.executeUpdate() == 1;
   }
 
   private boolean delay(Delivery delivery, Duration delay) {
