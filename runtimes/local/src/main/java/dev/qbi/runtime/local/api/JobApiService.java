@@ -22,6 +22,7 @@ import io.helidon.webserver.http.ServerResponse;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -178,6 +179,12 @@ public final class JobApiService implements HttpService {
       return new byte[0];
     }
     try (InputStream in = req.content().inputStream()) {
+      if (declared.isPresent()) {
+        // the usual case: read exactly the declared length into one array, no growing copies
+        byte[] body = new byte[(int) declared.getAsLong()];
+        int read = in.readNBytes(body, 0, body.length);
+        return read == body.length ? body : Arrays.copyOf(body, read);
+      }
       byte[] body = in.readNBytes(limit + 1);
       if (body.length > limit) {
         drain(in, (long) DRAIN_FACTOR * limit);
