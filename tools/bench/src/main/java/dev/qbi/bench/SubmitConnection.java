@@ -30,6 +30,7 @@ final class SubmitConnection implements AutoCloseable {
   private final InetSocketAddress address;
   private final String hostHeader;
   private final byte[] headerPrefix;
+  private final String authorization;
   private Socket socket;
   private InputStream in;
   private OutputStream out;
@@ -38,6 +39,7 @@ final class SubmitConnection implements AutoCloseable {
   SubmitConnection(URI base, String token) {
     this.address = new InetSocketAddress(base.getHost(), base.getPort());
     this.hostHeader = base.getHost() + ":" + base.getPort();
+    this.authorization = token;
     this.headerPrefix =
         ("POST "
                 + JobApiClient.SUBMIT_PATH
@@ -66,6 +68,28 @@ final class SubmitConnection implements AutoCloseable {
         ? new Submitted(200, JobApiClient.messageId(lastAnswer))
         : new Submitted(status, Optional.empty());
   }
+
+  /** {@code GET /job-status/{jobId}} with the token; the answer's status and body. */
+  Answer status(String jobId) throws IOException {
+    if (socket == null) {
+      connect();
+    }
+    out.write(
+        ("GET /job-status/"
+                + jobId
+                + " HTTP/1.1\r\nHost: "
+                + hostHeader
+                + "\r\nAuthorization: "
+                + authorization
+                + "\r\nAccept: application/json\r\n\r\n")
+            .getBytes(StandardCharsets.US_ASCII));
+    out.flush();
+    int status = readStatusAndBody();
+    return new Answer(status, lastAnswer);
+  }
+
+  /** An answer's HTTP status and body. */
+  record Answer(int status, String body) {}
 
   /** Sends {@code GET path} (no token) on the same connection; returns the HTTP status. */
   int get(String path) throws IOException {
