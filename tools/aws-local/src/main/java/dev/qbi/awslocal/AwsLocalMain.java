@@ -109,24 +109,18 @@ public final class AwsLocalMain implements java.util.concurrent.Callable<Integer
     System.exit(new CommandLine(new AwsLocalMain()).execute(args));
   }
 
+  @Option(
+      names = "--password-iterations",
+      defaultValue = "210000",
+      hidden = true,
+      description = "PBKDF2 iterations of new passwords (tests use fewer).")
+  int passwordIterations;
+
   @Override
   public Integer call() throws InterruptedException {
     AwsLocalOptions options;
     try {
-      options =
-          new AwsLocalOptions(
-              sqsPort,
-              dynamoDbPort,
-              s3Port,
-              idpPort,
-              dataDir,
-              queue,
-              table,
-              bucket,
-              Duration.ofSeconds(visibilityTimeoutSeconds),
-              maxReceiveCount,
-              210_000,
-              Optional.ofNullable(dynaliteDir));
+      options = options();
     } catch (IllegalArgumentException e) {
       err.println("ingest aws-local: " + e.getMessage());
       return 2;
@@ -151,19 +145,43 @@ public final class AwsLocalMain implements java.util.concurrent.Callable<Integer
             },
             "aws-local-stop");
     Runtime.getRuntime().addShutdownHook(hook);
-    Endpoints endpoints = aws.endpoints();
+    if (!announce(aws.endpoints())) {
+      return 1; // the hook stops everything
+    }
+    stopped.await();
+    return 0;
+  }
+
+  /** The options as {@link AwsLocal#start} takes them. */
+  AwsLocalOptions options() {
+    return new AwsLocalOptions(
+        sqsPort,
+        dynamoDbPort,
+        s3Port,
+        idpPort,
+        dataDir,
+        queue,
+        table,
+        bucket,
+        Duration.ofSeconds(visibilityTimeoutSeconds),
+        maxReceiveCount,
+        passwordIterations,
+        Optional.ofNullable(dynaliteDir));
+  }
+
+  /** Writes the {@code --env-file} (when asked) and prints {@link #text}; false if it cannot. */
+  boolean announce(Endpoints endpoints) {
     if (envFile != null) {
       try {
         writeAtomically(envFile, endpoints.exportLines());
       } catch (IOException e) {
         err.println("ingest aws-local: cannot write " + envFile + ": " + e.getMessage());
-        return 1; // the hook stops everything
+        return false;
       }
     }
     out.print(text(endpoints));
     out.flush();
-    stopped.await();
-    return 0;
+    return true;
   }
 
   /** What the user reads: the exports, the same as options, and how to get a token. */
