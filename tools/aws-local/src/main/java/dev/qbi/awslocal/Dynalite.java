@@ -52,6 +52,11 @@ final class Dynalite implements AutoCloseable {
     return process.toHandle();
   }
 
+  /** Closes the Node process's standard input, as this JVM's death would (tests). */
+  void closeInput() throws IOException {
+    process.getOutputStream().close();
+  }
+
   /** Starts dynalite on {@code port} and waits until it listens. */
   static Dynalite start(Optional<Path> configuredDir, int port) {
     Path cli = cli(configuredDir);
