@@ -6,8 +6,10 @@ import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.apache.catalina.connector.Connector;
 import org.springframework.beans.factory.config.BeanPostProcessor;
 
@@ -20,10 +22,12 @@ final class S3Emulator implements AutoCloseable {
 
   private final S3MockApplication app;
   private final URI endpoint;
+  private final Path root;
 
-  private S3Emulator(S3MockApplication app, int port) {
+  private S3Emulator(S3MockApplication app, int port, Path root) {
     this.app = app;
     this.endpoint = URI.create("http://127.0.0.1:" + port);
+    this.root = root;
   }
 
   URI endpoint() {
@@ -49,10 +53,12 @@ final class S3Emulator implements AutoCloseable {
     properties.put("com.adobe.testing.s3mock.store.retainFilesOnExit", false);
     properties.put(S3MockApplication.PROP_SILENT, true);
     properties.put("spring.main.banner-mode", "off");
+    properties.put("spring.main.log-startup-info", false);
     properties.put("spring.main.sources", LoopbackConnectors.class.getName());
     try {
-      return new S3Emulator(S3MockApplication.start(properties), port);
+      return new S3Emulator(S3MockApplication.start(properties), port, root);
     } catch (RuntimeException e) {
+      deleteTree(root);
       throw new AwsLocalException(
           "S3Mock did not start on port " + port + ": " + rootCause(e).getMessage(), e);
     }
@@ -68,7 +74,25 @@ final class S3Emulator implements AutoCloseable {
 
   @Override
   public void close() {
-    app.stop();
+    try {
+      app.stop();
+    } finally {
+      deleteTree(root);
+    }
+  }
+
+  /** Removes the objects' folder (S3Mock leaves its buckets' folders behind). */
+  private static void deleteTree(Path dir) {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> paths = Files.walk(dir)) {
+      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot remove S3Mock's folder " + dir, e);
+    }
   }
 
   /**

@@ -21,7 +21,10 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -60,8 +63,10 @@ class AwsLocalTest {
     StringWriter printed = new StringWriter();
     main.streams(new PrintWriter(printed), new PrintWriter(new StringWriter()));
 
+    Set<Path> s3FoldersBefore = s3Folders();
     ProcessHandle node;
     try (AwsLocal aws = AwsLocal.start(main.options())) {
+      assertThat(s3Folders()).hasSize(s3FoldersBefore.size() + 1);
       node = aws.dynaliteProcess();
       assertThat(main.announce(aws.endpoints())).isTrue();
       Map<String, String> env = readExports(envFile);
@@ -107,6 +112,15 @@ class AwsLocalTest {
     }
     node.onExit().get(10, TimeUnit.SECONDS);
     assertThat(node.isAlive()).as("dynalite's Node process after close").isFalse();
+    assertThat(s3Folders()).as("S3Mock's objects folder after close").isEqualTo(s3FoldersBefore);
+  }
+
+  private static Set<Path> s3Folders() throws Exception {
+    try (Stream<Path> files = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
+      return files
+          .filter(p -> p.getFileName().toString().startsWith("ingest-aws-local-s3"))
+          .collect(Collectors.toSet());
+    }
   }
 
   @Test
