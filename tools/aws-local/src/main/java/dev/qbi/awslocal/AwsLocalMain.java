@@ -131,6 +131,9 @@ public final class AwsLocalMain implements java.util.concurrent.Callable<Integer
     } catch (AwsLocalException e) {
       err.println("ingest aws-local: " + e.getMessage());
       return 1;
+    } catch (RuntimeException e) {
+      err.println("ingest aws-local: cannot start: " + e);
+      return 1;
     }
     CountDownLatch stopped = new CountDownLatch(1);
     Thread hook =
