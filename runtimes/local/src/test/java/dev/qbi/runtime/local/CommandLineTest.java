@@ -133,4 +133,16 @@ class CommandLineTest {
     }
     assertThat(Files.exists(dir.resolve("srv"))).isTrue();
   }
+
+  @Test
+  void with_a_self_signed_certificate_the_hints_trust_it_explicitly() {
+    List<String> hints = Banner.hints("https://127.0.0.1:8443", null, "/d/tls/cert.pem");
+    assertThat(hints)
+        .contains("  export INGEST_CA_CERT=/d/tls/cert.pem")
+        .contains("  export INGEST_ENDPOINT=https://127.0.0.1:8443")
+        .anyMatch(l -> l.contains("curl -s --cacert \"$INGEST_CA_CERT\" -X POST https://"))
+        .anyMatch(
+            l -> l.contains("curl -s --cacert \"$INGEST_CA_CERT\" https://127.0.0.1:8443/job"))
+        .noneMatch(l -> l.contains("--insecure") || l.contains(" -k "));
+  }
 }

@@ -11,14 +11,17 @@ import dev.qbi.client.JobApiClient;
 import dev.qbi.client.JobStatus;
 import dev.qbi.client.TrustedCertificates;
 import dev.qbi.runtime.local.api.AdminCredentials;
+import dev.qbi.runtime.local.http.HttpLimits;
 import dev.qbi.runtime.local.testing.RunningServer;
 import dev.qbi.runtime.local.testing.TestCertificates;
 import dev.qbi.runtime.local.tls.ServerCertificate;
 import dev.qbi.runtime.local.tls.TlsOptions;
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -30,6 +33,8 @@ import java.util.List;
 import java.util.Map;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLHandshakeException;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.SSLSocketFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -201,6 +206,36 @@ class HttpsServerTest {
           get(trusting(expired.cert()), running.server.baseUrl().resolve("/health"));
       assertThat(health.sslSession().orElseThrow().getPeerCertificates()[0])
           .isEqualTo(expired.certificate());
+    }
+  }
+
+  @Test
+  void over_the_connection_cap_a_tls_connection_is_closed_and_the_others_keep_working()
+      throws Exception {
+    Path dataDir = work.resolve("data");
+    try (RunningServer running =
+        RunningServer.start(
+            dataDir,
+            b ->
+                b.tls(TlsOptions.selfSigned(List.of()))
+                    .http(new HttpLimits(1, Duration.ofSeconds(30), Duration.ofSeconds(10))))) {
+      SSLSocketFactory tls =
+          TrustedCertificates.fromPem(dataDir.resolve("tls/cert.pem")).getSocketFactory();
+      int port = running.server.port();
+      try (SSLSocket first = (SSLSocket) tls.createSocket("127.0.0.1", port)) {
+        first.startHandshake();
+        try (SSLSocket second = (SSLSocket) tls.createSocket("127.0.0.1", port)) {
+          second.setSoTimeout(5_000);
+          assertThatThrownBy(second::startHandshake).isInstanceOf(IOException.class);
+        }
+        first
+            .getOutputStream()
+            .write(
+                "GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+                    .getBytes(StandardCharsets.US_ASCII));
+        String answer = new String(first.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(answer).startsWith("HTTP/1.1 200");
+      }
     }
   }
 
