@@ -16,10 +16,10 @@ public sealed interface Decision {
 
   /**
    * The job completed in this delivery; its output is stored under {@code outputKey}. {@code
-   * acknowledged}: the job table deleted the message together with the completion (a table and
-   * queue in one store), so settling has nothing left to do.
+   * settled}: the job table deleted the message together with the completion (a table and queue in
+   * one store), so settling has nothing left to do.
    */
-  record Completed(String outputKey, boolean acknowledged) implements Decision {
+  record Completed(String outputKey, boolean settled) implements Decision {
     public Completed {
       Objects.requireNonNull(outputKey, "outputKey");
     }
@@ -63,10 +63,18 @@ public sealed interface Decision {
     }
   }
 
-  /** The job is {@code failed}: move the message to the dead-letter queue with the error. */
-  record DeadLetter(String error) implements Decision {
+  /**
+   * The job is {@code failed}: move the message to the dead-letter queue with the error. {@code
+   * settled}: the job table moved it together with the failure (a table and queue in one store).
+   */
+  record DeadLetter(String error, boolean settled) implements Decision {
     public DeadLetter {
       Objects.requireNonNull(error, "error");
+    }
+
+    /** A dead letter still to be moved. */
+    public DeadLetter(String error) {
+      this(error, false);
     }
 
     @Override

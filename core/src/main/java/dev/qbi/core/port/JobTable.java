@@ -28,14 +28,14 @@ public interface JobTable {
    */
   boolean update(Job next);
 
-  /** What {@link #complete} did. */
-  enum Completion {
+  /** What {@link #complete} or {@link #failForGood} did. */
+  enum FinalWrite {
     /** The row was no longer at the expected version: nothing written. */
     CONFLICT,
-    /** The completion is written; the delivery is still to be settled on the queue. */
+    /** The job is written; the delivery is still to be settled on the queue. */
     WRITTEN,
-    /** The completion is written and the delivery acknowledged in the same write. */
-    WRITTEN_AND_ACKNOWLEDGED
+    /** The job is written and the delivery settled on the queue in the same write. */
+    WRITTEN_AND_SETTLED
   }
 
   /**
@@ -43,8 +43,18 @@ public interface JobTable {
    * that made {@code delivery} also deletes the delivered message in the same write, so that a job
    * is never {@code complete} while its message is still queued; the default writes only.
    */
-  default Completion complete(Job done, Delivery delivery) {
-    return update(done) ? Completion.WRITTEN : Completion.CONFLICT;
+  default FinalWrite complete(Job done, Delivery delivery) {
+    return update(done) ? FinalWrite.WRITTEN : FinalWrite.CONFLICT;
+  }
+
+  /**
+   * Writes a job that failed for good ({@code failed}) as {@link #update} does. A table that shares
+   * one store with the queue that made {@code delivery} also moves the message to the dead letters
+   * with {@code reason} in the same write, so that a {@code failed} job always has its dead letter;
+   * the default writes only.
+   */
+  default FinalWrite failForGood(Job failed, Delivery delivery, String reason) {
+    return update(failed) ? FinalWrite.WRITTEN : FinalWrite.CONFLICT;
   }
 
   /** The owner's jobs, newest first. */

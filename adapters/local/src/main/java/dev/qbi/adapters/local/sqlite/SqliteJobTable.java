@@ -131,18 +131,34 @@ public final class SqliteJobTable implements JobTable {
    * still queued, and the worker saves a write per job.
    */
   @Override
-  public Completion complete(Job done, Delivery delivery) {
+  public FinalWrite complete(Job done, Delivery delivery) {
     Objects.requireNonNull(done, "done");
     Objects.requireNonNull(delivery, "delivery");
     return db.write(
-        s -> {
-          if (!update(s, done)) {
-            return Completion.CONFLICT;
-          }
-          return SqliteJobQueue.deleteLeased(s, delivery)
-              ? Completion.WRITTEN_AND_ACKNOWLEDGED
-              : Completion.WRITTEN;
-        });
+        s ->
+            !update(s, done)
+                ? FinalWrite.CONFLICT
+                : SqliteJobQueue.deleteLeased(s, delivery)
+                    ? FinalWrite.WRITTEN_AND_SETTLED
+                    : FinalWrite.WRITTEN);
+  }
+
+  /**
+   * Fails the job for good and, when {@code delivery} is a lease of the queue in this database,
+   * moves its message to the dead letters in the same write: a {@code failed} job always has its
+   * dead letter.
+   */
+  @Override
+  public FinalWrite failForGood(Job failed, Delivery delivery, String reason) {
+    Objects.requireNonNull(failed, "failed");
+    Objects.requireNonNull(delivery, "delivery");
+    return db.write(
+        s ->
+            !update(s, failed)
+                ? FinalWrite.CONFLICT
+                : SqliteJobQueue.moveLeasedToDeadLetters(s, delivery, reason)
+                    ? FinalWrite.WRITTEN_AND_SETTLED
+                    : FinalWrite.WRITTEN);
   }
 
   /**

@@ -9,13 +9,14 @@ import dev.qbi.core.job.JobId;
 import dev.qbi.core.job.JobMessage;
 import dev.qbi.core.job.JobStatus;
 import dev.qbi.core.job.Owner;
-import dev.qbi.core.port.JobTable.Completion;
+import dev.qbi.core.port.JobTable.FinalWrite;
 import dev.qbi.core.testing.MutableClock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -69,7 +70,7 @@ class SqliteCompletionTest {
     long writesBefore = db.stats().writes();
 
     Job done = running.next(JobStatus.COMPLETE, clock.instant(), 1, "jobs/x.json", null);
-    assertThat(table.complete(done, delivery)).isEqualTo(Completion.WRITTEN_AND_ACKNOWLEDGED);
+    assertThat(table.complete(done, delivery)).isEqualTo(FinalWrite.WRITTEN_AND_SETTLED);
 
     assertThat(db.stats().writes() - writesBefore).isEqualTo(1);
     assertThat(queue.depth()).isZero();
@@ -89,11 +90,34 @@ class SqliteCompletionTest {
     assertThat(again).hasSize(1);
 
     Job done = running.next(JobStatus.COMPLETE, clock.instant(), 1, "jobs/x.json", null);
-    assertThat(table.complete(done, leased.get(0))).isEqualTo(Completion.WRITTEN);
+    assertThat(table.complete(done, leased.get(0))).isEqualTo(FinalWrite.WRITTEN);
     assertThat(queue.depth()).isEqualTo(1);
     // the new holder finds the job done and acknowledges
     assertThat(queue.settle(again.get(0), new Decision.AlreadyDone(JobStatus.COMPLETE))).isTrue();
     assertThat(queue.depth()).isZero();
+  }
+
+  @Test
+  void a_job_failed_for_good_and_its_dead_letter_are_one_write() throws Exception {
+    List<Delivery> leased = new ArrayList<>();
+    Job running = runningJob(leased);
+    long writesBefore = db.stats().writes();
+
+    Job failed = running.next(JobStatus.FAILED, clock.instant(), 1, null, "E: boom");
+    assertThat(table.failForGood(failed, leased.get(0), "E: boom"))
+        .isEqualTo(FinalWrite.WRITTEN_AND_SETTLED);
+
+    assertThat(db.stats().writes() - writesBefore).isEqualTo(1);
+    assertThat(queue.depth()).isZero();
+    assertThat(new SqliteDeadLetters(db).list(10, Optional.empty()).items())
+        .singleElement()
+        .satisfies(
+            d -> {
+              assertThat(d.message().jobId()).isEqualTo(failed.id());
+              assertThat(d.reason()).isEqualTo("E: boom");
+            });
+    assertThat(queue.settle(leased.get(0), new Decision.DeadLetter("E: boom", true))).isTrue();
+    assertThat(db.stats().writes() - writesBefore).isEqualTo(1);
   }
 
   @Test
@@ -104,7 +128,7 @@ class SqliteCompletionTest {
     assertThat(table.update(cancelled)).isTrue();
 
     Job stale = running.next(JobStatus.COMPLETE, clock.instant(), 1, "jobs/x.json", null);
-    assertThat(table.complete(stale, leased.get(0))).isEqualTo(Completion.CONFLICT);
+    assertThat(table.complete(stale, leased.get(0))).isEqualTo(FinalWrite.CONFLICT);
     assertThat(queue.depth()).isEqualTo(1);
     assertThat(table.find(stale.id()).orElseThrow().status()).isEqualTo(JobStatus.PROCESSING);
   }
