@@ -35,27 +35,23 @@ import dev.qbi.runtime.local.api.DownloadService;
 import dev.qbi.runtime.local.api.HttpMetricsFilter;
 import dev.qbi.runtime.local.api.JobApiService;
 import dev.qbi.runtime.local.api.ObservabilityService;
+import dev.qbi.runtime.local.api.WorkerAdminService;
 import dev.qbi.runtime.local.http.HttpListener;
 import dev.qbi.runtime.local.identity.CognitoService;
+import dev.qbi.runtime.local.tls.ServerCertificate;
+import dev.qbi.runtime.local.tls.ServerTls;
 import dev.qbi.runtime.local.web.Dashboard;
+import dev.qbi.runtime.local.worker.IntakePressure;
 import dev.qbi.runtime.local.worker.RetentionSweeper;
 import dev.qbi.runtime.local.worker.WorkerPool;
 import io.helidon.webserver.http.HttpRouting;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.BindException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.URI;
-import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -88,14 +84,17 @@ public final class IngestionServer implements AutoCloseable {
   private final AdminAccess adminAccess;
   private final Dashboard dashboard;
   private final Path adminCredentialsFile;
+  private final Optional<ServerCertificate> tls;
   private volatile boolean closed;
 
   private IngestionServer(ServerSettings requested, Clock clock) {
     // nothing is created on disk before the address is known to be free
     this.settings =
         requested.port() == 0
-            ? requested.toBuilder().port(freePort(requested.host())).build()
-            : requireFreePort(requested);
+            ? requested.toBuilder().port(ListenerPort.free(requested.host())).build()
+            : ListenerPort.requireFree(requested);
+    // the PEM files of --tls-cert/--tls-key too (a self-signed certificate is made in the dir)
+    Optional<ServerCertificate> givenCertificate = ServerTls.given(settings.tls(), clock);
     Path dataDir = settings.dataDir().toAbsolutePath().normalize();
     // what is open so far, closed again (newest first) should a later step fail
     List<AutoCloseable> opened = new ArrayList<>();
@@ -113,6 +112,9 @@ public final class IngestionServer implements AutoCloseable {
       identity = openIdentity(dataDir, clock);
       identity.ifPresent(opened::add);
       dataDirectory.recordOpened();
+      tls =
+          givenCertificate.or(
+              () -> ServerTls.inDataDir(settings.tls(), settings.tlsHostNames(), dataDir, clock));
       queue = new SqliteJobQueue(database);
       SqliteJobTable table = new SqliteJobTable(database);
       SqliteJobIntake intake = new SqliteJobIntake(database, queue);
@@ -153,7 +155,8 @@ public final class IngestionServer implements AutoCloseable {
       }
 
       JobHandler handler = JobHandlers.named(settings.jobHandler());
-      opened.add(dashboard = Dashboards.start(settings, clock, queue, deadLetters, adminAccess));
+      dashboard = Dashboards.start(settings, clock, queue, deadLetters, adminAccess);
+      opened.add(dashboard);
       ProcessJob processJob =
           new ProcessJob(
               table,
@@ -179,6 +182,7 @@ public final class IngestionServer implements AutoCloseable {
       leaseKeeper =
           new LeaseKeeper(queue, table, settings.visibilityTimeout(), settings.jobTimeout());
       opened.add(leaseKeeper);
+      IntakePressure intakePressure = new IntakePressure();
       workers =
           new WorkerPool(
               dashboard.observe(queue),
@@ -188,6 +192,7 @@ public final class IngestionServer implements AutoCloseable {
               settings.batchSize(),
               settings.visibilityTimeout(),
               settings.shutdownGrace(),
+              intakePressure,
               registry);
 
       JobApiService api =
@@ -197,7 +202,8 @@ public final class IngestionServer implements AutoCloseable {
               new JobStatusQuery(table, payloads, settings.linkTtl()),
               new ListJobs(table),
               new CancelJob(table, clock),
-              apiMetrics);
+              apiMetrics,
+              intakePressure);
       HttpRouting.Builder routing = HttpRouting.builder();
       routing.addFilter(new HttpMetricsFilter(registry));
       ApiErrors.register(routing);
@@ -212,6 +218,7 @@ public final class IngestionServer implements AutoCloseable {
       routing.register(
           new DeadLetterAdminService(
               new ManageDeadLetters(table, deadLetters, clock), adminAccess));
+      routing.register(new WorkerAdminService(workers, queue::depth, adminAccess));
       identity.ifPresent(idp -> routing.register(CognitoService.create(idp, adminAccess)));
 
       web =
@@ -224,7 +231,8 @@ public final class IngestionServer implements AutoCloseable {
                   (long) JobApiService.DRAIN_FACTOR * settings.maxBodyBytes() + 1,
                   MIN_PAYLOAD_LIMIT),
               settings.http(),
-              reservedDescriptors(settings));
+              reservedDescriptors(settings),
+              tls.map(ServerCertificate::sslContext));
       LOG.info(
           "handler '{}', {} workers, data dir {}", handler.name(), settings.workers(), dataDir);
     } catch (RuntimeException e) {
@@ -313,6 +321,11 @@ public final class IngestionServer implements AutoCloseable {
     return adminCredentialsFile;
   }
 
+  /** The certificate the server presents over HTTPS; empty for plain HTTP. */
+  public Optional<ServerCertificate> tlsCertificate() {
+    return tls;
+  }
+
   /** The database (for operator tools and tests). */
   public SqliteDatabase database() {
     return database;
@@ -357,43 +370,5 @@ public final class IngestionServer implements AutoCloseable {
    */
   private static int reservedDescriptors(ServerSettings s) {
     return 64 + 2 * s.workers() * s.batchSize();
-  }
-
-  private static int freePort(String host) {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(host))) {
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot find a free port on " + host, e);
-    }
-  }
-
-  /**
-   * Fails with one clear line when {@code host:port} cannot be bound (in use, not an address of
-   * this machine), before anything is created; the server binds it again right after.
-   */
-  private static ServerSettings requireFreePort(ServerSettings s) {
-    try (ServerSocket probe = new ServerSocket()) {
-      probe.setReuseAddress(true);
-      probe.bind(new InetSocketAddress(InetAddress.getByName(s.host()), s.port()));
-      return s;
-    } catch (BindException e) {
-      String why =
-          e.getMessage() == null ? "address in use" : e.getMessage().toLowerCase(Locale.ROOT);
-      throw new IllegalStateException(
-          "cannot listen on "
-              + s.host()
-              + ":"
-              + s.port()
-              + ": "
-              + why
-              + (why.contains("in use")
-                  ? " (is another server running? choose another --port)"
-                  : ""));
-    } catch (UnknownHostException e) {
-      throw new IllegalStateException("cannot listen on " + s.host() + ": unknown host");
-    } catch (IOException e) {
-      throw new IllegalStateException(
-          "cannot listen on " + s.host() + ":" + s.port() + ": " + e.getMessage());
-    }
   }
 }

@@ -2,18 +2,22 @@ package dev.qbi.runtime.local;
 
 import dev.qbi.core.Defaults;
 import dev.qbi.runtime.local.http.HttpLimits;
+import dev.qbi.runtime.local.tls.TlsOptions;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Everything the local runtime is configured with. Only the entry point ({@link ServeCommand})
  * reads flags and environment variables; tests build this record directly.
  *
  * @param publicUrl base of download links and of the local token issuer; empty = {@code
- *     http://host:port}
+ *     http://host:port} ({@code https://} with TLS)
  * @param syncOutputs fsync every output file before the job is marked complete (survives power
  *     loss); off, outputs survive a crash of the process but not of the machine
  * @param externalIssuer trust this issuer (e.g. a Cognito user pool URL) instead of running the
@@ -24,6 +28,7 @@ import java.util.Optional;
  *     (jobs with a dead letter are kept)
  * @param retentionSweepInterval how often the retention sweeper looks for jobs to delete
  * @param http the HTTP listener's connection cap and timeouts
+ * @param tls plain HTTP (the default), or HTTPS with given PEM files or a self-signed certificate
  */
 public record ServerSettings(
     String host,
@@ -49,7 +54,8 @@ public record ServerSettings(
     boolean syncOutputs,
     Duration retention,
     Duration retentionSweepInterval,
-    HttpLimits http) {
+    HttpLimits http,
+    TlsOptions tls) {
 
   public static final String DEFAULT_POOL_ID = "local_ingestion";
   public static final String DEFAULT_CLIENT_ID = "ingestion-local-client";
@@ -58,6 +64,7 @@ public record ServerSettings(
     Objects.requireNonNull(host, "host");
     Objects.requireNonNull(dataDir, "dataDir");
     Objects.requireNonNull(http, "http");
+    Objects.requireNonNull(tls, "tls");
     if (port < 0 || port > 65535) {
       throw new IllegalArgumentException("port must be 0..65535");
     }
@@ -117,6 +124,7 @@ public record ServerSettings(
     b.retention = retention;
     b.retentionSweepInterval = retentionSweepInterval;
     b.http = http;
+    b.tls = tls;
     return b;
   }
 
@@ -146,6 +154,7 @@ public record ServerSettings(
     private Duration retention = Defaults.RETENTION;
     private Duration retentionSweepInterval = Duration.ofMinutes(1);
     private HttpLimits http = HttpLimits.DEFAULTS;
+    private TlsOptions tls = TlsOptions.OFF;
 
     private Builder() {}
 
@@ -269,6 +278,11 @@ public record ServerSettings(
       return this;
     }
 
+    public Builder tls(TlsOptions value) {
+      this.tls = value;
+      return this;
+    }
+
     public ServerSettings build() {
       return new ServerSettings(
           host,
@@ -294,13 +308,36 @@ public record ServerSettings(
           syncOutputs,
           retention,
           retentionSweepInterval,
-          http);
+          http,
+          tls);
     }
   }
 
-  /** The base URL clients use: {@code --public-url}, or {@code http://host:port}. */
+  /**
+   * The base URL clients use: {@code --public-url}, or {@code http://host:port} ({@code https://}
+   * with TLS).
+   */
   public URI baseUrl() {
-    return publicUrl.orElseGet(() -> URI.create("http://" + hostForUrl() + ":" + port));
+    return publicUrl.orElseGet(
+        () -> URI.create((tls.enabled() ? "https" : "http") + "://" + hostForUrl() + ":" + port));
+  }
+
+  /**
+   * What a self-signed certificate must cover: {@code localhost}, {@code 127.0.0.1}, {@code ::1},
+   * the host bound (unless it is a wildcard address), the host of {@code --public-url}, and the
+   * extra names of the TLS options.
+   */
+  public Set<String> tlsHostNames() {
+    Set<String> names = new LinkedHashSet<>(List.of("localhost", "127.0.0.1", "::1"));
+    if (!host.equals("0.0.0.0") && !host.equals("::") && !host.isBlank()) {
+      names.add(host);
+    }
+    publicUrl
+        .map(URI::getHost)
+        .map(h -> h.startsWith("[") && h.endsWith("]") ? h.substring(1, h.length() - 1) : h)
+        .ifPresent(names::add);
+    names.addAll(tls.extraHostNames());
+    return names;
   }
 
   private String hostForUrl() {

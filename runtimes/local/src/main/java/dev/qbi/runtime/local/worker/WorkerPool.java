@@ -40,6 +40,7 @@ import org.slf4j.LoggerFactory;
 public final class WorkerPool implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(WorkerPool.class);
   private static final Duration RECEIVE_WAIT = Duration.ofSeconds(5);
+  private static final long GIVE_WAY_POLL_MILLIS = 2;
 
   /**
    * Jobs in flight per receiver, in batches: storage round trips, not CPU, bound a job's time, so
@@ -54,7 +55,10 @@ public final class WorkerPool implements AutoCloseable {
   private final int batchSize;
   private final Duration visibility;
   private final Duration grace;
+  private final IntakePressure intake;
   private final AtomicBoolean running = new AtomicBoolean();
+  private final Object pauseLock = new Object();
+  private boolean paused;
   private final List<Thread> receivers = new ArrayList<>();
   private final ExecutorService processors = Executors.newVirtualThreadPerTaskExecutor();
   private final Semaphore inFlight;
@@ -73,6 +77,7 @@ public final class WorkerPool implements AutoCloseable {
       int batchSize,
       Duration visibility,
       Duration grace,
+      IntakePressure intake,
       MeterRegistry registry) {
     if (workers < 1 || batchSize < 1) {
       throw new IllegalArgumentException("workers and batch size must be >= 1");
@@ -85,6 +90,7 @@ public final class WorkerPool implements AutoCloseable {
     this.batchSize = batchSize;
     this.visibility = visibility;
     this.grace = grace;
+    this.intake = intake;
     this.inFlight = new Semaphore(maxInFlight(workers, batchSize));
     for (String outcome : Decision.LABELS) {
       counter(outcome);
@@ -118,10 +124,70 @@ public final class WorkerPool implements AutoCloseable {
         keeper.jobTimeout());
   }
 
+  /**
+   * Stops leasing new messages until {@link #resume}; jobs already leased run to the end. For
+   * operators (maintenance, a burst to absorb first) and for the benchmark's split of costs.
+   */
+  public void pause() {
+    synchronized (pauseLock) {
+      if (!paused) {
+        paused = true;
+        LOG.info("workers paused: no new messages are leased");
+      }
+    }
+  }
+
+  /** Leasing starts again. */
+  public void resume() {
+    synchronized (pauseLock) {
+      if (paused) {
+        paused = false;
+        LOG.info("workers resumed");
+      }
+      pauseLock.notifyAll();
+    }
+  }
+
+  public boolean paused() {
+    synchronized (pauseLock) {
+      return paused;
+    }
+  }
+
+  /** Receivers in this pool. */
+  public int workers() {
+    return workers;
+  }
+
+  /** Jobs leased and not yet settled. */
+  public int inFlight() {
+    return maxInFlight(workers, batchSize) - this.inFlight.availablePermits();
+  }
+
+  /**
+   * While intake is busy, waits until fewer than one batch of jobs is in flight in the whole pool:
+   * processing goes on, one batch at a time, and the CPU goes to the submits first.
+   */
+  private void giveWayToIntake() throws InterruptedException {
+    while (intake.busy() && inFlight() >= batchSize) {
+      Thread.sleep(GIVE_WAY_POLL_MILLIS);
+    }
+  }
+
+  private void awaitResumed() throws InterruptedException {
+    synchronized (pauseLock) {
+      while (paused) {
+        pauseLock.wait();
+      }
+    }
+  }
+
   private void receiveLoop() {
     while (running.get()) {
       int slots = 0;
       try {
+        awaitResumed();
+        giveWayToIntake();
         // lease only as many messages as there is room to run right now
         inFlight.acquire();
         slots = 1;
