@@ -3,6 +3,7 @@
 // the key pair is kept in memory only, for as long as the page is open.
 import { canonicalQuery, signHeaders } from './sigv4.js';
 import { lineChart } from './charts.js';
+import { TIMEOUT_MS } from './api.js';
 
 const POLL_MS = 5000;
 const CONFIRM_MS = 5000;
@@ -58,7 +59,9 @@ export function createAdminView(config, { announce, onChange }) {
       { region: config.region, service: config.adminService },
     );
     const url = query ? `${absolute}?${query}` : absolute;
-    const res = await fetch(url, { method, headers, cache: 'no-store' });
+    const res = await fetch(url, {
+      method, headers, cache: 'no-store', signal: AbortSignal.timeout(TIMEOUT_MS),
+    });
     if (res.status === 403) throw new Refused('Those credentials were refused.');
     const body = await res.json().catch(() => ({}));
     if (!res.ok) throw new Error(body.message || `HTTP ${res.status}`);
@@ -192,15 +195,29 @@ export function createAdminView(config, { announce, onChange }) {
     $('purge-all').disabled = page.deadLetters.length === 0;
   }
 
+  /** GET /admin/workers: whether the workers lease new messages. */
+  function renderWorkers(state) {
+    const badge = $('workers-state');
+    badge.textContent = state.paused ? 'paused' : 'leasing';
+    badge.className = `badge ${state.paused ? 'workers-paused' : 'workers-leasing'}`;
+    $('workers-detail').textContent = `${state.workers} receivers, ${state.inFlight} jobs leased`;
+    const toggle = $('workers-toggle');
+    toggle.textContent = state.paused ? 'Resume workers' : 'Pause workers';
+    toggle.dataset.paused = String(state.paused);
+    toggle.disabled = false;
+  }
+
   async function refresh() {
     if (!credentials || document.hidden) return;
     try {
-      const [stats, dead] = await Promise.all([
+      const [stats, dead, workers] = await Promise.all([
         signed('GET', 'admin/stats'),
         signed('GET', 'admin/dead-letters', [['limit', '50']]),
+        signed('GET', 'admin/workers'),
       ]);
       renderStats(stats);
       renderDeadLetters(dead);
+      renderWorkers(workers);
     } catch (e) {
       if (e instanceof Refused) {
         signOut('The admin credentials were refused; sign in again.');
@@ -252,6 +269,16 @@ export function createAdminView(config, { announce, onChange }) {
       error.hidden = false;
     } finally {
       $('admin-button').disabled = false;
+    }
+  });
+
+  $('workers-toggle').addEventListener('click', async () => {
+    const resume = $('workers-toggle').dataset.paused === 'true';
+    try {
+      renderWorkers(await signed('POST', resume ? 'admin/workers/resume' : 'admin/workers/pause'));
+      announce(resume ? 'Workers resumed' : 'Workers paused: jobs wait in the queue');
+    } catch (e) {
+      $('admin-result').textContent = e.message;
     }
   });
 

@@ -1,6 +1,8 @@
 // The signed-in user's session and the job API. The IdToken lives in memory and in this tab's
 // sessionStorage only: never in a URL, a query string or a cookie, nor printed to the console
 const SESSION_KEY = 'qbi.session';
+// a request that hangs is given up, so that the next poll starts afresh
+export const TIMEOUT_MS = 10000;
 let session = null;
 
 /** The API refused the token (expired, revoked): the user must sign in again. */
@@ -78,6 +80,7 @@ export async function signIn(config, username, password) {
       AuthParameters: { USERNAME: username, PASSWORD: password },
     }),
     cache: 'no-store',
+    signal: AbortSignal.timeout(TIMEOUT_MS),
   });
   if (!res.ok) {
     throw new ApiError(res.status, await message(res));
@@ -99,6 +102,7 @@ export async function call(method, path, { body, headers = {} } = {}) {
     headers: { Authorization: session.token, Accept: 'application/json', ...headers },
     body,
     cache: 'no-store',
+    signal: AbortSignal.timeout(TIMEOUT_MS),
   });
   if (res.status === 401) {
     throw new SessionExpired(await message(res));

@@ -7,6 +7,9 @@ import dev.qbi.client.JobApiClient;
 import dev.qbi.client.JobStatus;
 import dev.qbi.client.SigV4Signer;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -126,6 +129,39 @@ class AdminDashboardTest {
     browser.await(d -> "0".equals(d.findElement(By.id("m-dead")).getText()));
     assertThat(browser.byId("dead-empty").isDisplayed()).isTrue();
     assertThat(server.server.deadLetters().depth()).isZero();
+  }
+
+  @Test
+  void the_operator_pauses_and_resumes_the_workers() throws Exception {
+    AwsCredentials admin = server.adminCredentials();
+    signInAsOperator(admin.accessKeyId(), admin.secretAccessKey());
+    browser.await(d -> "leasing".equalsIgnoreCase(d.findElement(By.id("workers-state")).getText()));
+
+    browser.byId("workers-toggle").click();
+    browser.await(d -> "paused".equalsIgnoreCase(d.findElement(By.id("workers-state")).getText()));
+    assertThat(browser.byId("workers-toggle").getText()).isEqualTo("Resume workers");
+    assertThat(workersState(admin)).contains("\"paused\":true");
+
+    browser.byId("workers-toggle").click();
+    browser.await(d -> "leasing".equalsIgnoreCase(d.findElement(By.id("workers-state")).getText()));
+    assertThat(workersState(admin)).contains("\"paused\":false");
+    String id = user.submit("{}");
+    assertThat(user.awaitTerminal(id, Duration.ofSeconds(15), Duration.ofMillis(50)).status())
+        .isEqualTo(JobStatus.COMPLETE);
+  }
+
+  /** {@code GET /admin/workers} as the server answers it, signed here. */
+  private static String workersState(AwsCredentials admin) throws Exception {
+    URI uri = URI.create(server.base() + "/admin/workers");
+    HttpRequest.Builder req = HttpRequest.newBuilder(uri);
+    new SigV4Signer(admin, "us-east-1", "ingest")
+        .sign("GET", uri, Map.of(), new byte[0])
+        .forEach(req::header);
+    try (HttpClient http = HttpClient.newHttpClient()) {
+      HttpResponse<String> res = http.send(req.build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(res.statusCode()).isEqualTo(200);
+      return res.body().replace(" ", "");
+    }
   }
 
   @Test
