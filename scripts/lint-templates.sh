@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Lints the CloudFormation/SAM templates with the AWS cfn-lint (Python, with the SAM translator):
-# template.yaml, cognito.yaml, pipeline.yaml, and template.yaml with api.yaml inlined in place of
+# template.yaml, cognito.yaml, pipeline.yaml, ecs-workers.yaml, and template.yaml with api.yaml inlined in place of
 # its AWS::Include (cfn-lint cannot follow the include; inlined, it checks that every Ref / GetAtt /
 # Sub in the OpenAPI file names a resource that exists once SAM has transformed the template).
 # Skips, successfully, when cfn-lint is not on PATH. Exits non-zero on lint errors or warnings.
@@ -37,10 +37,10 @@ fi
 
 echo "lint-templates: $(cfn-lint --version)"
 status=0
-cfn-lint template.yaml cognito.yaml pipeline.yaml || status=$?
+cfn-lint template.yaml cognito.yaml pipeline.yaml ecs-workers.yaml || status=$?
 cfn-lint "$work/template-with-api.yaml" || status=$?
 if [ "$status" -ne 0 ]; then
   echo "lint-templates: cfn-lint found problems (exit $status)" >&2
   exit 1
 fi
-echo "lint-templates: template.yaml, cognito.yaml, pipeline.yaml and api.yaml pass cfn-lint"
+echo "lint-templates: template.yaml, cognito.yaml, pipeline.yaml, ecs-workers.yaml and api.yaml pass cfn-lint"

@@ -6,6 +6,9 @@
 # With the AWS CLI on PATH it also does the sign-up with `aws cognito-idp`, as the README shows.
 # AdminConfirmSignUp is signed with the server's admin key pair, <data-dir>/admin-credentials:
 # give the server's data dir in INGEST_DATA_DIR (default ./data, as `./ingest serve`).
+# Over https:// (a server started with --tls self-signed) every client trusts the server's
+# certificate explicitly: INGEST_CA_CERT (default DATA_DIR/tls/cert.pem) goes to curl (--cacert),
+# the AWS CLI (AWS_CA_BUNDLE) and ./ingest (INGEST_CA_CERT); the links must be https:// too.
 #   INGEST_DATA_DIR=DATA_DIR scripts/walkthrough.sh [BASE_URL]
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -15,6 +18,15 @@ DATA_DIR="$(cd "${INGEST_DATA_DIR:-data}" && pwd)" || {
   exit 1
 }
 CREDENTIALS="$DATA_DIR/admin-credentials"
+CURL=(curl)
+case "$BASE" in
+  https://*)
+    export INGEST_CA_CERT="${INGEST_CA_CERT:-$DATA_DIR/tls/cert.pem}"
+    [ -r "$INGEST_CA_CERT" ] || { echo "walkthrough: no certificate to trust at $INGEST_CA_CERT" >&2; exit 1; }
+    export AWS_CA_BUNDLE="$INGEST_CA_CERT"
+    CURL=(curl --cacert "$INGEST_CA_CERT")
+    ;;
+esac
 CLIENT_ID="${INGEST_CLIENT_ID:-ingestion-local-client}"
 POOL_ID="${INGEST_POOL_ID:-local_ingestion}"
 PASSWORD='Passw0rd!'
@@ -44,21 +56,22 @@ if command -v aws >/dev/null 2>&1; then
   echo "aws cli: signed up, confirmed and logged in $USER2"
 fi
 
-curl -sf --location --request POST "$BASE/submit-job-request" \
+"${CURL[@]}" -sf --location --request POST "$BASE/submit-job-request" \
   -H 'Content-Type: application/json' --data-raw '{"testMessagePayload":"payload123"}' \
   -H "Authorization: $TOKEN" > submit.xml
 JOB=$(sed -n 's:.*<MessageId>\(.*\)</MessageId>.*:\1:p' submit.xml)
 echo "submitted job $JOB"
 
 for _ in $(seq 1 100); do
-  curl -sf "$BASE/job-status/$JOB" -H "Authorization: $TOKEN" > status.json
+  "${CURL[@]}" -sf "$BASE/job-status/$JOB" -H "Authorization: $TOKEN" > status.json
   grep -q '"jobStatus":"complete"' status.json && break
   sleep 0.1
 done
 grep -q '"jobStatus":"complete"' status.json || { echo "job did not complete: $(cat status.json)" >&2; exit 1; }
 
 LINK=$(sed -n 's/.*"jobProcessedPayload":"\([^"]*\)".*/\1/p' status.json)
-curl -sf "$LINK" -o batch-payload-output.txt
+case "$LINK" in "$BASE"/*) ;; *) echo "the download link $LINK does not start with $BASE" >&2; exit 1 ;; esac
+"${CURL[@]}" -sf "$LINK" -o batch-payload-output.txt
 records=$(grep -o '"station"' batch-payload-output.txt | wc -l)
 for field in geoLocation localTime conditions temperature pressure humidity; do
   n=$(grep -o "\"$field\"" batch-payload-output.txt | wc -l)
@@ -78,18 +91,18 @@ case "$listed" in *complete*) ;; *) echo "cli: jobs lists no complete job: $list
 echo "cli: submit | wait | download wrote $n weatherData records: walk-through OK"
 # cancel a long job: at once if it still waits, within a heartbeat (a third of the visibility
 # timeout) if a worker already runs it
-curl -sf -X POST "$BASE/submit-job-request" -H "Authorization: $TOKEN" \
+"${CURL[@]}" -sf -X POST "$BASE/submit-job-request" -H "Authorization: $TOKEN" \
   -H 'Content-Type: application/json' --data-raw '{"simulateDurationSeconds": 60}' > long.xml
 LONG=$(sed -n 's:.*<MessageId>\(.*\)</MessageId>.*:\1:p' long.xml)
-curl -sf -X DELETE "$BASE/jobs/$LONG" -H "Authorization: $TOKEN" > cancel.json
+"${CURL[@]}" -sf -X DELETE "$BASE/jobs/$LONG" -H "Authorization: $TOKEN" > cancel.json
 grep -Eq '"jobStatus":"(cancelled|processing)"' cancel.json \
   || { echo "unexpected cancel answer: $(cat cancel.json)" >&2; exit 1; }
 for _ in $(seq 1 300); do
-  curl -sf "$BASE/job-status/$LONG" -H "Authorization: $TOKEN" > long.json
+  "${CURL[@]}" -sf "$BASE/job-status/$LONG" -H "Authorization: $TOKEN" > long.json
   grep -q '"jobStatus":"cancelled"' long.json && break
   sleep 0.1
 done
 grep -q '"jobStatus":"cancelled"' long.json || { echo "job was not cancelled: $(cat long.json)" >&2; exit 1; }
-code=$(curl -s -o /dev/null -w '%{http_code}' -X DELETE "$BASE/jobs/$LONG" -H "Authorization: $TOKEN")
+code=$("${CURL[@]}" -s -o /dev/null -w '%{http_code}' -X DELETE "$BASE/jobs/$LONG" -H "Authorization: $TOKEN")
 [ "$code" = 409 ] || { echo "cancelling a cancelled job answered $code, not 409" >&2; exit 1; }
 echo "cancelled job $LONG: cancel OK"

@@ -12,6 +12,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import javax.net.ssl.SSLContext;
 
 /**
  * A client of the Cognito user-pool JSON protocol ({@code X-Amz-Target:
@@ -56,6 +57,15 @@ public final class CognitoClient implements AutoCloseable {
    */
   public CognitoClient(String endpoint, AwsCredentials credentials) {
     this(endpoint, Http.defaultClient(), true, Objects.requireNonNull(credentials, "credentials"));
+  }
+
+  /**
+   * A client of the user pool at {@code endpoint}, with its own HTTP connections trusting what
+   * {@code trust} does (e.g. {@link TrustedCertificates#fromPem}; {@code null}: the JDK's trust
+   * store), signing every request with {@code credentials} ({@code null}: unsigned).
+   */
+  public CognitoClient(String endpoint, SSLContext trust, AwsCredentials credentials) {
+    this(endpoint, Http.client(trust), true, credentials);
   }
 
   /** A client of the user pool at {@code endpoint} over {@code http}, which it does not close. */

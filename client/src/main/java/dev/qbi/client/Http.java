@@ -7,6 +7,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import javax.net.ssl.SSLContext;
 
 /** What both clients share: the JSON mapper, the default HTTP client and one way to send. */
 final class Http {
@@ -21,11 +22,20 @@ final class Http {
    * no redirects followed.
    */
   static HttpClient defaultClient() {
-    return HttpClient.newBuilder()
-        .version(HttpClient.Version.HTTP_1_1)
-        .connectTimeout(DEFAULT_CONNECT_TIMEOUT)
-        .followRedirects(HttpClient.Redirect.NEVER)
-        .build();
+    return client(null);
+  }
+
+  /** {@link #defaultClient()} trusting what {@code trust} does; {@code null}: the JDK default. */
+  static HttpClient client(SSLContext trust) {
+    HttpClient.Builder b =
+        HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(DEFAULT_CONNECT_TIMEOUT)
+            .followRedirects(HttpClient.Redirect.NEVER);
+    if (trust != null) {
+      b.sslContext(trust);
+    }
+    return b.build();
   }
 
   static RawResponse send(HttpClient http, HttpRequest request)

@@ -16,6 +16,7 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Predicate;
+import javax.net.ssl.SSLContext;
 
 /**
  * A client of the job API, the same against the local server and a deployed API Gateway stack:
@@ -339,6 +340,7 @@ public final class JobApiClient implements AutoCloseable {
     private final String base;
     private Optional<String> token = Optional.empty();
     private HttpClient http;
+    private SSLContext trust;
     private Duration requestTimeout = Http.DEFAULT_REQUEST_TIMEOUT;
 
     private Builder(URI base) {
@@ -365,6 +367,16 @@ public final class JobApiClient implements AutoCloseable {
       return this;
     }
 
+    /**
+     * The certificates its own HTTP client trusts for {@code https} (e.g. {@link
+     * TrustedCertificates#fromPem}); by default the JDK's trust store. Not used with {@link
+     * #httpClient}.
+     */
+    public Builder sslContext(SSLContext trust) {
+      this.trust = Objects.requireNonNull(trust, "trust");
+      return this;
+    }
+
     /** How long one request may take (default 30 s). */
     public Builder requestTimeout(Duration requestTimeout) {
       this.requestTimeout = Objects.requireNonNull(requestTimeout, "requestTimeout");
@@ -373,7 +385,7 @@ public final class JobApiClient implements AutoCloseable {
 
     public JobApiClient build() {
       return http == null
-          ? new JobApiClient(base, token, Http.defaultClient(), true, requestTimeout)
+          ? new JobApiClient(base, token, Http.client(trust), true, requestTimeout)
           : new JobApiClient(base, token, http, false, requestTimeout);
     }
   }

@@ -78,6 +78,28 @@ class OpenApiDocTest {
   }
 
   @Test
+  void the_dashboards_routes_are_documented_and_registered() throws IOException {
+    Set<String> local = operations(paths("docs/openapi.yaml"), true);
+    assertThat(local)
+        .contains(
+            "GET /",
+            "GET /dashboard",
+            "GET /dashboard/config.json",
+            "GET /dashboard/assets/{file}",
+            "GET /admin/stats");
+    String serverSources = serverSources();
+    for (String route :
+        new String[] {
+          "\"/dashboard\"",
+          "\"/dashboard/config.json\"",
+          "\"/dashboard/assets/{file}\"",
+          "\"/admin/stats\""
+        }) {
+      assertThat(serverSources).contains(route);
+    }
+  }
+
+  @Test
   void the_local_server_serves_this_file_at_openapi_yaml(@TempDir Path dataDir) throws Exception {
     ServerSettings settings =
         ServerSettings.builder(dataDir).port(0).workers(1).passwordIterations(1_000).build();

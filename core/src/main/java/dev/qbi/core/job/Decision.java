@@ -14,10 +14,19 @@ public sealed interface Decision {
   /** The message is done with and may be deleted from the queue. */
   boolean finishesMessage();
 
-  /** The job completed in this delivery; its output is stored under {@code outputKey}. */
-  record Completed(String outputKey) implements Decision {
+  /**
+   * The job completed in this delivery; its output is stored under {@code outputKey}. {@code
+   * settled}: the job table deleted the message together with the completion (a table and queue in
+   * one store), so settling has nothing left to do.
+   */
+  record Completed(String outputKey, boolean settled) implements Decision {
     public Completed {
       Objects.requireNonNull(outputKey, "outputKey");
+    }
+
+    /** A completion whose message is still to be deleted. */
+    public Completed(String outputKey) {
+      this(outputKey, false);
     }
 
     @Override
@@ -54,10 +63,18 @@ public sealed interface Decision {
     }
   }
 
-  /** The job is {@code failed}: move the message to the dead-letter queue with the error. */
-  record DeadLetter(String error) implements Decision {
+  /**
+   * The job is {@code failed}: move the message to the dead-letter queue with the error. {@code
+   * settled}: the job table moved it together with the failure (a table and queue in one store).
+   */
+  record DeadLetter(String error, boolean settled) implements Decision {
     public DeadLetter {
       Objects.requireNonNull(error, "error");
+    }
+
+    /** A dead letter still to be moved. */
+    public DeadLetter(String error) {
+      this(error, false);
     }
 
     @Override

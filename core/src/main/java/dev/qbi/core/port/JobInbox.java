@@ -22,10 +22,11 @@ public interface JobInbox {
   List<Delivery> receive(int max, Duration visibility, Duration wait) throws InterruptedException;
 
   /**
-   * Settles a delivery: {@link Decision.Completed} and {@link Decision.AlreadyDone} delete the
-   * message; {@link Decision.RetryAfter} makes it visible again after its delay; {@link
-   * Decision.DeadLetter} moves it to the dead-letter queue with the error; {@link
-   * Decision.Contended} leaves it leased, to come back when the lease ends.
+   * Settles a delivery: {@link Decision.Completed} (unless {@link Decision.Completed#settled}: its
+   * job table deleted the message already) and {@link Decision.AlreadyDone} delete the message;
+   * {@link Decision.RetryAfter} makes it visible again after its delay; {@link Decision.DeadLetter}
+   * moves it to the dead-letter queue with the error (unless {@link Decision.DeadLetter#settled});
+   * {@link Decision.Contended} leaves it leased, to come back when the lease ends.
    *
    * @return true if the receipt was current and the decision applied
    */

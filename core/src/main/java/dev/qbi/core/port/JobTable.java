@@ -1,5 +1,6 @@
 package dev.qbi.core.port;
 
+import dev.qbi.core.job.Delivery;
 import dev.qbi.core.job.Job;
 import dev.qbi.core.job.JobId;
 import dev.qbi.core.job.JobStatus;
@@ -26,6 +27,35 @@ public interface JobTable {
    * @return true if this call made the change; false if someone else got there first
    */
   boolean update(Job next);
+
+  /** What {@link #complete} or {@link #failForGood} did. */
+  enum FinalWrite {
+    /** The row was no longer at the expected version: nothing written. */
+    CONFLICT,
+    /** The job is written; the delivery is still to be settled on the queue. */
+    WRITTEN,
+    /** The job is written and the delivery settled on the queue in the same write. */
+    WRITTEN_AND_SETTLED
+  }
+
+  /**
+   * Writes a job's completion as {@link #update} does. A table that shares one store with the queue
+   * that made {@code delivery} also deletes the delivered message in the same write, so that a job
+   * is never {@code complete} while its message is still queued; the default writes only.
+   */
+  default FinalWrite complete(Job done, Delivery delivery) {
+    return update(done) ? FinalWrite.WRITTEN : FinalWrite.CONFLICT;
+  }
+
+  /**
+   * Writes a job that failed for good ({@code failed}) as {@link #update} does. A table that shares
+   * one store with the queue that made {@code delivery} also moves the message to the dead letters
+   * with {@code reason} in the same write, so that a {@code failed} job always has its dead letter;
+   * the default writes only.
+   */
+  default FinalWrite failForGood(Job failed, Delivery delivery, String reason) {
+    return update(failed) ? FinalWrite.WRITTEN : FinalWrite.CONFLICT;
+  }
 
   /** The owner's jobs, newest first. */
   Page<Job> listByOwner(

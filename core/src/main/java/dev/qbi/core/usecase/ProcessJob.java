@@ -113,11 +113,12 @@ public final class ProcessJob {
     }
     Job done =
         running.next(JobStatus.COMPLETE, clock.instant(), delivery.receiveCount(), outputKey, null);
-    if (!table.update(done)) {
+    JobTable.FinalWrite written = table.complete(done, delivery);
+    if (written == JobTable.FinalWrite.CONFLICT) {
       return judgeAgain(running);
     }
     LOG.debug("job {} complete after {} delivery(ies)", job.id(), delivery.receiveCount());
-    return new Decision.Completed(outputKey);
+    return new Decision.Completed(outputKey, written == JobTable.FinalWrite.WRITTEN_AND_SETTLED);
   }
 
   private Decision failAttempt(Delivery delivery, Job running, Exception e) {
@@ -128,7 +129,11 @@ public final class ProcessJob {
     Job next =
         running.next(
             last ? JobStatus.FAILED : JobStatus.PROCESSING, clock.instant(), count, null, error);
-    if (!table.update(next)) {
+    JobTable.FinalWrite written =
+        last
+            ? table.failForGood(next, delivery, error)
+            : (table.update(next) ? JobTable.FinalWrite.WRITTEN : JobTable.FinalWrite.CONFLICT);
+    if (written == JobTable.FinalWrite.CONFLICT) {
       return judgeAgain(running);
     }
     if (last) {
@@ -138,7 +143,7 @@ public final class ProcessJob {
           count,
           permanent ? " (a permanent failure)" : "",
           e.getClass().getName());
-      return new Decision.DeadLetter(error);
+      return new Decision.DeadLetter(error, written == JobTable.FinalWrite.WRITTEN_AND_SETTLED);
     }
     Duration delay = retry.backoff(count);
     LOG.info(

@@ -17,7 +17,10 @@ import dev.qbi.core.testing.InMemoryJobTable;
 import dev.qbi.core.testing.MutableClock;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 class SubmitJobTest {
@@ -127,6 +130,22 @@ class SubmitJobTest {
     assertThat(receipt.requestId())
         .matches(UUID_LOWER)
         .isNotEqualTo(receipt.messageId().toString());
+  }
+
+  @Test
+  void request_ids_are_distinct_version_4_uuids() {
+    Set<UUID> seen = new HashSet<>();
+    for (int i = 0; i < 1_000; i++) {
+      UUID id = SubmitJob.requestId();
+      assertThat(id.version()).isEqualTo(4);
+      assertThat(id.variant()).isEqualTo(2);
+      seen.add(id);
+    }
+    assertThat(seen).hasSize(1_000);
+    // the same digest from the shared prototype, whatever the order of calls
+    assertThat(SubmitJob.md5Hex(utf8("{}"))).isEqualTo("99914b932bd37a50b983c5e7c90ae93b");
+    assertThat(SubmitJob.md5Hex(utf8(""))).isEqualTo("d41d8cd98f00b204e9800998ecf8427e");
+    assertThat(SubmitJob.md5Hex(utf8("{}"))).isEqualTo("99914b932bd37a50b983c5e7c90ae93b");
   }
 
   @Test

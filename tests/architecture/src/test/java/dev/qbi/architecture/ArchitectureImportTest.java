@@ -38,6 +38,7 @@ class ArchitectureImportTest {
         "dev.qbi.runtime.local",
         "dev.qbi.runtime.lambda",
         "dev.qbi.bench",
+        "dev.qbi.awslocal",
         "dev.qbi.client"
       })
   void every_module_is_imported(String modulePackage) {

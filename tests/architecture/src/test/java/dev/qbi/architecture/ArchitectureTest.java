@@ -29,6 +29,7 @@ class ArchitectureTest {
   static final String CLIENT = "dev.qbi.client..";
   static final String RUNTIMES = "dev.qbi.runtime..";
   static final String TOOLS = "dev.qbi.bench..";
+  static final String AWS_LOCAL = "dev.qbi.awslocal..";
 
   @ArchTest
   static final ArchRule CORE_DEPENDS_ON_NO_OTHER_MODULE =
@@ -37,7 +38,7 @@ class ArchitectureTest {
           .resideInAPackage(CORE)
           .should()
           .dependOnClassesThat()
-          .resideInAnyPackage(ADAPTERS, RUNTIMES, IDENTITY, CLIENT, TOOLS)
+          .resideInAnyPackage(ADAPTERS, RUNTIMES, IDENTITY, CLIENT, TOOLS, AWS_LOCAL)
           .because(
               "core holds the domain, the use cases and the ports; adapters, runtimes, the"
                   + " identity provider, the client and the tools are built on it, never the"
@@ -79,7 +80,7 @@ class ArchitectureTest {
           .resideInAnyPackage(LOCAL_ADAPTERS, AWS_ADAPTERS)
           .should()
           .dependOnClassesThat()
-          .resideInAnyPackage(RUNTIMES, IDENTITY, CLIENT, TOOLS)
+          .resideInAnyPackage(RUNTIMES, IDENTITY, CLIENT, TOOLS, AWS_LOCAL)
           .because(
               "adapters implement core's ports and nothing else; the runtimes choose and wire"
                   + " them, so an adapter knows no runtime, identity provider, client or tool");
@@ -101,10 +102,10 @@ class ArchitectureTest {
           .resideInAPackage(RUNTIMES)
           .should()
           .dependOnClassesThat()
-          .resideInAPackage(TOOLS)
+          .resideInAnyPackage(TOOLS, AWS_LOCAL)
           .because(
-              "the benchmark is its own jar that drives a runtime from outside; the runtimes"
-                  + " ship without it");
+              "the benchmark and aws-local are their own jars that drive a runtime or stand in"
+                  + " for AWS from outside; the runtimes ship without them");
 
   @ArchTest
   static final ArchRule IDENTITY_PROVIDER_DEPENDS_ON_NO_RUNTIME_AWS_ADAPTER_CLIENT_OR_TOOL =
@@ -113,7 +114,7 @@ class ArchitectureTest {
           .resideInAPackage(IDENTITY)
           .should()
           .dependOnClassesThat()
-          .resideInAnyPackage(RUNTIMES, AWS_ADAPTERS, CLIENT, TOOLS)
+          .resideInAnyPackage(RUNTIMES, AWS_ADAPTERS, CLIENT, TOOLS, AWS_LOCAL)
           .because(
               "the local user pool is a library the local runtime serves over HTTP; on AWS"
                   + " Cognito takes its place, so it needs nothing of the AWS side");

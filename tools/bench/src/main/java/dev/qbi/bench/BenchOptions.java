@@ -39,7 +39,7 @@ final class BenchOptions {
 
   @Option(
       names = "--warmup",
-      defaultValue = "${env:INGEST_BENCH_WARMUP:-1000}",
+      defaultValue = "${env:INGEST_BENCH_WARMUP:-5000}",
       description =
           "Jobs submitted and completed before measuring, not counted (env INGEST_BENCH_WARMUP).")
   int warmup;

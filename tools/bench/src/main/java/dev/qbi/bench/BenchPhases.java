@@ -1,5 +1,6 @@
 package dev.qbi.bench;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.qbi.client.ApiException;
 import dev.qbi.client.CognitoClient;
 import dev.qbi.client.CognitoException;
@@ -22,7 +23,7 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * The benchmark's phases against a started server: sign a user in, warm up, measure idle latency,
@@ -36,8 +37,11 @@ final class BenchPhases {
   private static final Duration HEALTH_TIMEOUT = Duration.ofSeconds(60);
   private static final Duration WARMUP_TIMEOUT = Duration.ofMinutes(2);
   private static final Duration IDLE_JOB_TIMEOUT = Duration.ofSeconds(10);
-  private static final Duration IDLE_POLL = Duration.ofMillis(1);
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Duration IDLE_POLL = Duration.ofNanos(200_000);
   private static final int PAGE_SIZE = 100;
+  private static final int COST_CONNECTIONS = 64;
+  private static final Duration COST_ROUTE_TIME = Duration.ofSeconds(3);
 
   private final BenchOptions options;
   private final JobApiClient api;
@@ -60,7 +64,7 @@ final class BenchPhases {
     JobApiClient user = api.withToken(token);
     int concurrency = options.concurrency;
 
-    BenchReport.Idle idle = idleLatency(user);
+    BenchReport.Idle idle = idleLatency(token);
 
     int jobs = options.jobs;
     Duration timeout = options.timeout;
@@ -100,6 +104,15 @@ final class BenchPhases {
     BenchReport.CpuUse measuredCpu = cpuSince(serverCpu0, clientCpu0, phaseStart);
     Map<String, JobStatus> finished = collect(user, load.jobIds(), deadline);
     Optional<ProcMemory> memory = server.memory();
+    CostPhase.Costs costs =
+        new CostPhase(server, err)
+            .run(
+                token,
+                Math.max(1, jobs / 2),
+                concurrency,
+                COST_CONNECTIONS,
+                COST_ROUTE_TIME,
+                this::awaitDrained);
 
     int complete = 0;
     int failed = 0;
@@ -135,7 +148,8 @@ final class BenchPhases {
         idle,
         memory,
         submitCpu,
-        measuredCpu);
+        measuredCpu,
+        costs);
   }
 
   /** {@code --soak}: sign in, warm up, then the steady load of {@link SoakPhase}. */
@@ -194,8 +208,12 @@ final class BenchPhases {
     }
   }
 
-  /** Sequential single jobs, each polled until complete: latency on an otherwise idle server. */
-  private BenchReport.Idle idleLatency(JobApiClient user)
+  /**
+   * Sequential single jobs, each polled until complete: latency on an otherwise idle server. The
+   * submit and the polls go over one kept-alive connection written against the socket, like the
+   * load's, so that the figure is the server's and not a heavyweight client's.
+   */
+  private BenchReport.Idle idleLatency(String token)
       throws BenchFailure, InterruptedException, IOException {
     int idleJobs = options.idleJobs;
     if (idleJobs > 0) {
@@ -203,34 +221,47 @@ final class BenchPhases {
     }
     long[] clientNanos = new long[idleJobs];
     long[] serverNanos = new long[idleJobs];
-    for (int i = 0; i < idleJobs; i++) {
-      long t0 = System.nanoTime();
-      String id;
-      try {
-        id = user.submit("{\"testMessagePayload\":\"idle-" + i + "\"}");
-      } catch (ApiException e) {
-        throw new BenchFailure("idle latency: submit answered HTTP " + e.statusCode(), e);
+    try (SubmitConnection connection = new SubmitConnection(api.baseUri(), token)) {
+      for (int i = 0; i < idleJobs; i++) {
+        long t0 = System.nanoTime();
+        SubmitConnection.Submitted submitted =
+            connection.submit("{\"testMessagePayload\":\"idle-" + i + "\"}");
+        if (submitted.jobId().isEmpty()) {
+          throw new BenchFailure("idle latency: submit answered HTTP " + submitted.status());
+        }
+        String id = submitted.jobId().get();
+        JobStatus status = awaitTerminal(connection, id, t0 + IDLE_JOB_TIMEOUT.toNanos());
+        if (!status.complete()) {
+          throw new BenchFailure("idle latency: job " + id + " " + status.status());
+        }
+        clientNanos[i] = System.nanoTime() - t0;
+        serverNanos[i] = submitToUpdate(status).toNanos();
       }
-      JobStatus status;
-      try {
-        status = user.awaitTerminal(id, IDLE_JOB_TIMEOUT, IDLE_POLL);
-      } catch (TimeoutException e) {
-        throw new BenchFailure(
-            "idle latency: job "
-                + id
-                + " not complete after "
-                + IDLE_JOB_TIMEOUT.toSeconds()
-                + " s"
-                + (server.isAlive() ? "" : "; the server exited:\n" + server.logTail(30)),
-            e);
-      }
-      if (!status.complete()) {
-        throw new BenchFailure("idle latency: job " + id + " " + status.status());
-      }
-      clientNanos[i] = System.nanoTime() - t0;
-      serverNanos[i] = submitToUpdate(status).toNanos();
     }
     return new BenchReport.Idle(idleJobs, Percentiles.of(clientNanos), Percentiles.of(serverNanos));
+  }
+
+  /** Polls one job's status every {@link #IDLE_POLL} until it is terminal. */
+  private JobStatus awaitTerminal(SubmitConnection connection, String id, long deadline)
+      throws BenchFailure, IOException {
+    while (System.nanoTime() - deadline < 0) {
+      SubmitConnection.Answer answer = connection.status(id);
+      if (answer.status() != 200) {
+        throw new BenchFailure("idle latency: status of " + id + " answered " + answer.status());
+      }
+      JobStatus status = JobStatus.of(JSON.readTree(answer.body()));
+      if (status.terminal()) {
+        return status;
+      }
+      LockSupport.parkNanos(IDLE_POLL.toNanos());
+    }
+    throw new BenchFailure(
+        "idle latency: job "
+            + id
+            + " not complete after "
+            + IDLE_JOB_TIMEOUT.toSeconds()
+            + " s"
+            + (server.isAlive() ? "" : "; the server exited:\n" + server.logTail(30)));
   }
 
   /** Waits until {@code GET /health} reports an empty queue: every message acknowledged. */

@@ -17,7 +17,8 @@ record BenchReport(
     Idle idle,
     Optional<ProcMemory> memory,
     CpuUse submitCpu,
-    CpuUse measuredCpu) {
+    CpuUse measuredCpu,
+    CostPhase.Costs costs) {
 
   /** Where it ran. {@code loadAverage} is the 1-minute load before the server was started. */
   record Machine(int cores, String os, String java, long memoryBytes, double loadAverage) {}
@@ -112,6 +113,16 @@ record BenchReport(
 
     json.put("cpuSubmitPhase", cpuJson(submitCpu));
     json.put("cpuMeasuredPhase", cpuJson(measuredCpu));
+    Map<String, Object> c = new LinkedHashMap<>();
+    c.put("intakeJobs", costs.intakeJobs());
+    c.put("intakeCpuMsPerJob", costs.intakeMsPerJob().map(BenchReport::round).orElse(null));
+    c.put("processedJobs", costs.processedJobs());
+    c.put("processingCpuMsPerJob", costs.processingMsPerJob().map(BenchReport::round).orElse(null));
+    c.put("connections", costs.connections());
+    c.put("staticRoutePerSecond", round(costs.staticPerSecond()));
+    c.put("submitRoutePerSecond", round(costs.submitPerSecond()));
+    c.put("submitToStaticRatio", round(costs.ratio()));
+    json.put("costs", c);
 
     json.put("errors", errors());
     return json;
@@ -218,6 +229,31 @@ record BenchReport(
         memory.map(mem -> mib(mem.rssBytes()) + " / " + mib(mem.peakRssBytes())).orElse("n/a"));
     row(t, "CPU, submit phase", cpuText(submitCpu));
     row(t, "CPU, submit to last completion", cpuText(measuredCpu));
+    row(
+        t,
+        "server CPU per job, intake only",
+        costs.intakeMsPerJob().map(ms -> format("%.3f ms", ms)).orElse("n/a")
+            + format(
+                "   (%,d submits with the workers paused, %,.0f/s)",
+                costs.intakeJobs(), costs.intakeJobs() / Math.max(1e-9, costs.intakeSeconds())));
+    row(
+        t,
+        "server CPU per job, processing only",
+        costs.processingMsPerJob().map(ms -> format("%.3f ms", ms)).orElse("n/a")
+            + format(
+                "   (%,d queued jobs drained, %,.0f/s)",
+                costs.processedJobs(),
+                costs.processedJobs() / Math.max(1e-9, costs.processingSeconds())));
+    row(
+        t,
+        "submit route vs static route",
+        format(
+            "%,.0f vs %,.0f req/s = %.0f%%   (%d connections, GET %s)",
+            costs.submitPerSecond(),
+            costs.staticPerSecond(),
+            100 * costs.ratio(),
+            costs.connections(),
+            CostPhase.STATIC_ROUTE));
     row(
         t,
         "errors",

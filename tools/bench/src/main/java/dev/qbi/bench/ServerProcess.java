@@ -24,7 +24,7 @@ final class ServerProcess implements AutoCloseable {
   static final String MAIN_CLASS = "dev.qbi.runtime.local.Main";
 
   /** The server's heap when nothing else is said: the {@code ./ingest} launcher's default. */
-  static final String DEFAULT_HEAP = "256m";
+  static final String DEFAULT_HEAP = "160m";
 
   private static final Duration STOP_GRACE = Duration.ofSeconds(30);
 

@@ -28,13 +28,18 @@ final class SubmitConnection implements AutoCloseable {
   private static final int MAX_HEADER_BYTES = 16 * 1024;
 
   private final InetSocketAddress address;
+  private final String hostHeader;
   private final byte[] headerPrefix;
+  private final String authorization;
   private Socket socket;
   private InputStream in;
   private OutputStream out;
+  private String lastAnswer = "";
 
   SubmitConnection(URI base, String token) {
     this.address = new InetSocketAddress(base.getHost(), base.getPort());
+    this.hostHeader = base.getHost() + ":" + base.getPort();
+    this.authorization = token;
     this.headerPrefix =
         ("POST "
                 + JobApiClient.SUBMIT_PATH
@@ -58,6 +63,48 @@ final class SubmitConnection implements AutoCloseable {
     out.write((body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
     out.write(body);
     out.flush();
+    int status = readStatusAndBody();
+    return status == 200
+        ? new Submitted(200, JobApiClient.messageId(lastAnswer))
+        : new Submitted(status, Optional.empty());
+  }
+
+  /** {@code GET /job-status/{jobId}} with the token; the answer's status and body. */
+  Answer status(String jobId) throws IOException {
+    if (socket == null) {
+      connect();
+    }
+    out.write(
+        ("GET /job-status/"
+                + jobId
+                + " HTTP/1.1\r\nHost: "
+                + hostHeader
+                + "\r\nAuthorization: "
+                + authorization
+                + "\r\nAccept: application/json\r\n\r\n")
+            .getBytes(StandardCharsets.US_ASCII));
+    out.flush();
+    int status = readStatusAndBody();
+    return new Answer(status, lastAnswer);
+  }
+
+  /** An answer's HTTP status and body. */
+  record Answer(int status, String body) {}
+
+  /** Sends {@code GET path} (no token) on the same connection; returns the HTTP status. */
+  int get(String path) throws IOException {
+    if (socket == null) {
+      connect();
+    }
+    out.write(
+        ("GET " + path + " HTTP/1.1\r\nHost: " + hostHeader + "\r\n\r\n")
+            .getBytes(StandardCharsets.US_ASCII));
+    out.flush();
+    return readStatusAndBody();
+  }
+
+  /** Reads one whole answer (keeping its body in {@link #lastAnswer}); returns its status. */
+  private int readStatusAndBody() throws IOException {
     String head = readHead();
     int status = Integer.parseInt(head.substring(9, 12));
     int length = -1;
@@ -73,13 +120,11 @@ final class SubmitConnection implements AutoCloseable {
     if (length < 0) {
       throw new IOException("answer without Content-Length");
     }
-    String answer = new String(in.readNBytes(length), StandardCharsets.UTF_8);
+    lastAnswer = new String(in.readNBytes(length), StandardCharsets.UTF_8);
     if (close) {
       reset();
     }
-    return status == 200
-        ? new Submitted(200, JobApiClient.messageId(answer))
-        : new Submitted(status, Optional.empty());
+    return status;
   }
 
   private void connect() throws IOException {

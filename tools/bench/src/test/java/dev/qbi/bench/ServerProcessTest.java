@@ -2,10 +2,13 @@ package dev.qbi.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** How the benchmark starts its server child. */
 class ServerProcessTest {
@@ -55,8 +58,47 @@ class ServerProcessTest {
 
   @Test
   void the_default_heap_is_the_same_as_the_launchers() throws Exception {
-    Path launcher = Path.of("../../ingest");
-    assertThat(Files.readString(launcher))
-        .contains("DEFAULT_HEAP=" + ServerProcess.DEFAULT_HEAP + "\n");
+    assertThat(launcherHeap(Map.of())).isEqualTo("-Xmx" + ServerProcess.DEFAULT_HEAP);
+  }
+
+  @Test
+  void the_launcher_sizes_the_heap_to_a_small_container(@TempDir Path cgroup) throws Exception {
+    Map<String, String> env = Map.of("INGEST_CGROUP_ROOT", cgroup.toString());
+    // cgroup v2, no limit, and a limit roomy enough for the default
+    Files.writeString(cgroup.resolve("memory.max"), "max\n");
+    assertThat(launcherHeap(env)).isEqualTo("-Xmx" + ServerProcess.DEFAULT_HEAP);
+    Files.writeString(cgroup.resolve("memory.max"), (1024L << 20) + "\n");
+    assertThat(launcherHeap(env)).isEqualTo("-Xmx" + ServerProcess.DEFAULT_HEAP);
+    // 128 MiB: three quarters of it is less than the default
+    Files.writeString(cgroup.resolve("memory.max"), (128L << 20) + "\n");
+    assertThat(launcherHeap(env)).isEqualTo("-XX:MaxRAMPercentage=75");
+    // cgroup v1: the same rule; its "no limit" is a huge number
+    Files.delete(cgroup.resolve("memory.max"));
+    Files.createDirectories(cgroup.resolve("memory"));
+    Files.writeString(cgroup.resolve("memory/memory.limit_in_bytes"), (96L << 20) + "\n");
+    assertThat(launcherHeap(env)).isEqualTo("-XX:MaxRAMPercentage=75");
+    Files.writeString(cgroup.resolve("memory/memory.limit_in_bytes"), "9223372036854771712\n");
+    assertThat(launcherHeap(env)).isEqualTo("-Xmx" + ServerProcess.DEFAULT_HEAP);
+    // the user's word wins: INGEST_HEAP, or a heap option of their own (then none is added)
+    Files.writeString(cgroup.resolve("memory/memory.limit_in_bytes"), (96L << 20) + "\n");
+    assertThat(launcherHeap(Map.of("INGEST_CGROUP_ROOT", cgroup.toString(), "INGEST_HEAP", "1g")))
+        .isEqualTo("-Xmx1g");
+    assertThat(
+            launcherHeap(
+                Map.of("INGEST_CGROUP_ROOT", cgroup.toString(), "INGEST_JAVA_OPTS", "-Xmx2g")))
+        .isEmpty();
+  }
+
+  /** What the launcher's {@code heap_options} prints in the given environment. */
+  private static String launcherHeap(Map<String, String> env) throws Exception {
+    ProcessBuilder pb =
+        new ProcessBuilder("bash", "-c", ". ../../scripts/heap.sh && heap_options")
+            .redirectErrorStream(true);
+    pb.environment().keySet().removeIf(k -> k.startsWith("INGEST_"));
+    pb.environment().putAll(env);
+    Process p = pb.start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+    assertThat(p.waitFor()).as(out).isZero();
+    return out;
   }
 }

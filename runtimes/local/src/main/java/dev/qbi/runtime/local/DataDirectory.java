@@ -1,6 +1,7 @@
 package dev.qbi.runtime.local;
 
 import dev.qbi.identity.LocalIdentityProvider;
+import dev.qbi.runtime.local.tls.SelfSignedCertificate;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -38,7 +39,8 @@ import org.slf4j.LoggerFactory;
  *       PRAGMA quick_check} when it opens);
  *   <li>owner-only permissions: the dir and every directory in it {@code rwx------}, every file
  *       {@code rw-------} (SQLite creates {@code -wal} and {@code -shm} files with the mode of
- *       their database, which is created owner-only).
+ *       their database, which is created owner-only), but for the certificate of {@code --tls
+ *       self-signed}, {@code tls/cert.pem}, public by nature.
  * </ul>
  *
  * A refusal is a {@link Refused} exception whose message is one line saying what to do.
@@ -245,6 +247,8 @@ final class DataDirectory implements AutoCloseable {
     if (!posix(dir)) {
       return;
     }
+    // a certificate is public: the self-signed one stays readable (its directories are not)
+    Path publicCertificate = SelfSignedCertificate.certFile(dir);
     Files.walkFileTree(
         dir,
         Set.of(),
@@ -260,7 +264,7 @@ final class DataDirectory implements AutoCloseable {
           @Override
           public FileVisitResult visitFile(Path file, BasicFileAttributes attrs)
               throws IOException {
-            if (attrs.isRegularFile()) {
+            if (attrs.isRegularFile() && !file.equals(publicCertificate)) {
               restrict(file, OWNER_FILE);
             }
             return FileVisitResult.CONTINUE;

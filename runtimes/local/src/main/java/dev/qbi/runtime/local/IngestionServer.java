@@ -28,27 +28,24 @@ import dev.qbi.runtime.local.api.DeadLetterAdminService;
 import dev.qbi.runtime.local.api.HttpMetricsFilter;
 import dev.qbi.runtime.local.api.JobApiService;
 import dev.qbi.runtime.local.api.ObservabilityService;
+import dev.qbi.runtime.local.api.WorkerAdminService;
 import dev.qbi.runtime.local.http.HttpListener;
 import dev.qbi.runtime.local.identity.CognitoService;
+import dev.qbi.runtime.local.tls.ServerCertificate;
+import dev.qbi.runtime.local.tls.ServerTls;
+import dev.qbi.runtime.local.web.Dashboard;
+import dev.qbi.runtime.local.worker.IntakePressure;
 import dev.qbi.runtime.local.worker.MeteredLeases;
 import dev.qbi.runtime.local.worker.RetentionSweeper;
 import dev.qbi.runtime.local.worker.WorkerPool;
 import io.helidon.webserver.http.HttpRouting;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.BindException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.URI;
-import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -73,14 +70,19 @@ public final class IngestionServer implements AutoCloseable {
   private final HttpListener web;
   private final ServerMetrics metrics;
   private final AdminAccess adminAccess;
+  private final Dashboard dashboard;
+  private final IntakePressure intakePressure = new IntakePressure();
+  private final Optional<ServerCertificate> tls;
   private volatile boolean closed;
 
   private IngestionServer(ServerSettings requested, Clock clock) {
     // nothing is created on disk before the address is known to be free
     this.settings =
         requested.port() == 0
-            ? requested.toBuilder().port(freePort(requested.host())).build()
-            : requireFreePort(requested);
+            ? requested.toBuilder().port(ListenerPort.free(requested.host())).build()
+            : ListenerPort.requireFree(requested);
+    // the PEM files of --tls-cert/--tls-key too (a self-signed certificate is made in the dir)
+    Optional<ServerCertificate> givenCertificate = ServerTls.given(settings.tls(), clock);
     // what is open so far, closed again (newest first) should a later step fail
     List<AutoCloseable> opened = new ArrayList<>();
     try {
@@ -89,12 +91,24 @@ public final class IngestionServer implements AutoCloseable {
               ? AwsBackend.open(settings, clock)
               : LocalBackend.open(settings, clock);
       opened.add(backend);
+      Path dataDir = settings.dataDir().toAbsolutePath().normalize();
+      tls =
+          givenCertificate.or(
+              () -> ServerTls.inDataDir(settings.tls(), settings.tlsHostNames(), dataDir, clock));
       adminAccess =
           AdminAccess.sigV4(
               AdminCredentials.loadOrCreate(backend.adminCredentialsFile().getParent()), clock);
       TokenVerifier verifier = verifier(clock);
 
       JobHandler handler = JobHandlers.named(settings.jobHandler());
+      dashboard =
+          Dashboards.start(
+              settings,
+              clock,
+              () -> backend.queue().depth(),
+              () -> backend.deadLetters().depth(),
+              adminAccess);
+      opened.add(dashboard);
       metrics = new ServerMetrics(backend, clock);
       opened.add(metrics);
       PrometheusMeterRegistry registry = metrics.registry();
@@ -108,7 +122,8 @@ public final class IngestionServer implements AutoCloseable {
                   "Runs of the job handler on a message delivered again (a retry, or a lease"
                       + " that ended before its job did)")
               .register(registry);
-      JobExecutor executor = new InProcessJobExecutor(handler, backend.payloads());
+      JobExecutor executor =
+          new InProcessJobExecutor(dashboard.observe(handler), backend.payloads());
       ProcessJob processJob =
           new ProcessJob(
               backend.table(),
@@ -134,13 +149,14 @@ public final class IngestionServer implements AutoCloseable {
         workers =
             Optional.of(
                 new WorkerPool(
-                    backend.queue(),
+                    dashboard.observe(backend.queue()),
                     processJob,
                     keeper,
                     settings.workers(),
                     settings.batchSize(),
                     settings.visibilityTimeout(),
                     settings.shutdownGrace(),
+                    intakePressure,
                     registry));
       } else {
         leaseKeeper = Optional.empty();
@@ -153,6 +169,10 @@ public final class IngestionServer implements AutoCloseable {
       if (settings.role().runsApi()) {
         apiRoutes(routing, verifier, registry, clock);
       }
+      workers.ifPresent(
+          pool ->
+              routing.register(
+                  new WorkerAdminService(pool, () -> backend.queue().depth(), adminAccess)));
       routing.register(
           new ObservabilityService(
               registry,
@@ -171,7 +191,8 @@ public final class IngestionServer implements AutoCloseable {
                   (long) JobApiService.DRAIN_FACTOR * settings.maxBodyBytes() + 1,
                   MIN_PAYLOAD_LIMIT),
               settings.http(),
-              reservedDescriptors(settings));
+              reservedDescriptors(settings),
+              tls.map(ServerCertificate::sslContext));
       LOG.info(
           "role {}, handler '{}', {} workers, {}",
           settings.role().wireName(),
@@ -198,9 +219,11 @@ public final class IngestionServer implements AutoCloseable {
             new JobStatusQuery(backend.table(), backend.payloads(), settings.linkTtl()),
             new ListJobs(backend.table()),
             new CancelJob(backend.table(), clock),
-            apiMetrics));
+            apiMetrics,
+            intakePressure));
     backend.routes(routing, apiMetrics);
     routing.register(new ApiDocsService());
+    dashboard.register(routing);
     // one check for every operator action: the Cognito Admin* operations and the /admin routes
     routing.register(
         new DeadLetterAdminService(
@@ -298,6 +321,11 @@ public final class IngestionServer implements AutoCloseable {
     return backend.adminCredentialsFile();
   }
 
+  /** The certificate the server presents over HTTPS; empty for plain HTTP. */
+  public Optional<ServerCertificate> tlsCertificate() {
+    return tls;
+  }
+
   /** The local backend's database (for operator tools and tests). */
   public SqliteDatabase database() {
     return local().database();
@@ -336,6 +364,7 @@ public final class IngestionServer implements AutoCloseable {
     workers.ifPresent(WorkerPool::close);
     leaseKeeper.ifPresent(LeaseKeeper::close);
     metrics.close();
+    dashboard.close();
     backend.close();
     LOG.info("stopped");
   }
@@ -346,43 +375,5 @@ public final class IngestionServer implements AutoCloseable {
    */
   private static int reservedDescriptors(ServerSettings s) {
     return 64 + 2 * s.workers() * s.batchSize();
-  }
-
-  private static int freePort(String host) {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(host))) {
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot find a free port on " + host, e);
-    }
-  }
-
-  /**
-   * Fails with one clear line when {@code host:port} cannot be bound (in use, not an address of
-   * this machine), before anything is created; the server binds it again right after.
-   */
-  private static ServerSettings requireFreePort(ServerSettings s) {
-    try (ServerSocket probe = new ServerSocket()) {
-      probe.setReuseAddress(true);
-      probe.bind(new InetSocketAddress(InetAddress.getByName(s.host()), s.port()));
-      return s;
-    } catch (BindException e) {
-      String why =
-          e.getMessage() == null ? "address in use" : e.getMessage().toLowerCase(Locale.ROOT);
-      throw new IllegalStateException(
-          "cannot listen on "
-              + s.host()
-              + ":"
-              + s.port()
-              + ": "
-              + why
-              + (why.contains("in use")
-                  ? " (is another server running? choose another --port)"
-                  : ""));
-    } catch (UnknownHostException e) {
-      throw new IllegalStateException("cannot listen on " + s.host() + ": unknown host");
-    } catch (IOException e) {
-      throw new IllegalStateException(
-          "cannot listen on " + s.host() + ":" + s.port() + ": " + e.getMessage());
-    }
   }
 }

@@ -1,6 +1,7 @@
 package dev.qbi.runtime.local;
 
 import dev.qbi.runtime.local.admin.DeadLettersCommand;
+import dev.qbi.runtime.local.admin.WorkersCommand;
 import dev.qbi.runtime.local.cli.CancelCommand;
 import dev.qbi.runtime.local.cli.DownloadCommand;
 import dev.qbi.runtime.local.cli.DurationConverter;
@@ -42,6 +43,7 @@ import picocli.CommandLine.Command;
       JobsCommand.class,
       CancelCommand.class,
       DeadLettersCommand.class,
+      WorkersCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Callable<Integer> {

@@ -2,9 +2,11 @@ package dev.qbi.runtime.local;
 
 import dev.qbi.core.Defaults;
 import dev.qbi.runtime.local.http.HttpLimits;
+import dev.qbi.runtime.local.tls.TlsOptions;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -42,7 +44,7 @@ public final class ServeCommand implements Callable<Integer> {
       defaultValue = "${env:INGEST_PUBLIC_URL}",
       description =
           "Base URL clients reach the server at, used for download links and the "
-              + "token issuer; default http://HOST:PORT (env INGEST_PUBLIC_URL).")
+              + "token issuer; default http://HOST:PORT, https:// with TLS (env INGEST_PUBLIC_URL).")
   String publicUrl;
 
   @Option(
@@ -247,6 +249,44 @@ public final class ServeCommand implements Callable<Integer> {
   URI s3Endpoint;
 
   @Option(
+      names = "--tls",
+      paramLabel = "self-signed",
+      defaultValue = "${env:INGEST_TLS}",
+      description =
+          "HTTPS with a certificate the server makes for itself (once, then reused) in"
+              + " DATA_DIR/tls/cert.pem, for localhost, 127.0.0.1, ::1, --host and"
+              + " --tls-host-name; clients trust that file (env INGEST_TLS).")
+  String tls;
+
+  @Option(
+      names = "--tls-cert",
+      paramLabel = "PEM",
+      defaultValue = "${env:INGEST_TLS_CERT}",
+      description =
+          "HTTPS with this PEM certificate chain, the server's own certificate first; needs"
+              + " --tls-key (env INGEST_TLS_CERT).")
+  Path tlsCert;
+
+  @Option(
+      names = "--tls-key",
+      paramLabel = "PEM",
+      defaultValue = "${env:INGEST_TLS_KEY}",
+      description =
+          "The private key of --tls-cert: unencrypted PKCS#8 PEM, RSA or EC (env"
+              + " INGEST_TLS_KEY).")
+  Path tlsKey;
+
+  @Option(
+      names = "--tls-host-name",
+      paramLabel = "NAME",
+      split = ",",
+      defaultValue = "${env:INGEST_TLS_HOST_NAMES}",
+      description =
+          "More host names or IP addresses for the --tls self-signed certificate; repeat it or"
+              + " separate with commas (env INGEST_TLS_HOST_NAMES).")
+  List<String> tlsHostNames;
+
+  @Option(
       names = "--log-format",
       defaultValue = "${env:INGEST_LOG_FORMAT:-text}",
       description = "text or json (env INGEST_LOG_FORMAT).")
@@ -255,6 +295,7 @@ public final class ServeCommand implements Callable<Integer> {
   @Override
   public Integer call() throws InterruptedException {
     Logging.configure(logFormat);
+    TlsOptions tlsOptions = TlsOptions.fromCommandLine(tls, tlsCert, tlsKey, tlsHostNames);
     ServerSettings.Builder b =
         ServerSettings.builder(dataDir)
             .host(host)
@@ -286,7 +327,8 @@ public final class ServeCommand implements Callable<Integer> {
                             Optional.ofNullable(sqsEndpoint),
                             Optional.ofNullable(dynamoDbEndpoint),
                             Optional.ofNullable(s3Endpoint)))
-                    : Optional.empty());
+                    : Optional.empty())
+            .tls(tlsOptions);
     if (workers > 0) {
       b.workers(workers);
     }

@@ -2,18 +2,22 @@ package dev.qbi.runtime.local;
 
 import dev.qbi.core.Defaults;
 import dev.qbi.runtime.local.http.HttpLimits;
+import dev.qbi.runtime.local.tls.TlsOptions;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Everything the local runtime is configured with. Only the entry point ({@link ServeCommand})
  * reads flags and environment variables; tests build this record directly.
  *
  * @param publicUrl base of download links and of the local token issuer; empty = {@code
- *     http://host:port}
+ *     http://host:port} ({@code https://} with TLS)
  * @param syncOutputs fsync every output file before the job is marked complete (survives power
  *     loss); off, outputs survive a crash of the process but not of the machine
  * @param externalIssuer trust this issuer (e.g. a Cognito user pool URL) instead of running the
@@ -27,6 +31,7 @@ import java.util.Optional;
  * @param role what this instance runs: the HTTP API, the workers, or both
  * @param aws present for {@code --backend aws}: queue, table and bucket on SQS, DynamoDB and S3
  *     instead of SQLite and files in the data dir
+ * @param tls plain HTTP (the default), or HTTPS with given PEM files or a self-signed certificate
  */
 public record ServerSettings(
     String host,
@@ -54,7 +59,8 @@ public record ServerSettings(
     Duration retentionSweepInterval,
     HttpLimits http,
     Role role,
-    Optional<AwsBackendSettings> aws) {
+    Optional<AwsBackendSettings> aws,
+    TlsOptions tls) {
 
   /** What one instance runs; API-only and worker-only instances share an AWS backend. */
   public enum Role {
@@ -96,6 +102,7 @@ public record ServerSettings(
       throw new IllegalArgumentException(
           "--role " + role.wireName() + " needs --backend aws (a local data dir has one server)");
     }
+    Objects.requireNonNull(tls, "tls");
     if (port < 0 || port > 65535) {
       throw new IllegalArgumentException("port must be 0..65535");
     }
@@ -157,6 +164,7 @@ public record ServerSettings(
     b.http = http;
     b.role = role;
     b.aws = aws;
+    b.tls = tls;
     return b;
   }
 
@@ -188,6 +196,7 @@ public record ServerSettings(
     private HttpLimits http = HttpLimits.DEFAULTS;
     private Role role = Role.BOTH;
     private Optional<AwsBackendSettings> aws = Optional.empty();
+    private TlsOptions tls = TlsOptions.OFF;
 
     private Builder() {}
 
@@ -322,6 +331,11 @@ public record ServerSettings(
       return this;
     }
 
+    public Builder tls(TlsOptions value) {
+      this.tls = value;
+      return this;
+    }
+
     public ServerSettings build() {
       return new ServerSettings(
           host,
@@ -349,13 +363,36 @@ public record ServerSettings(
           retentionSweepInterval,
           http,
           role,
-          aws);
+          aws,
+          tls);
     }
   }
 
-  /** The base URL clients use: {@code --public-url}, or {@code http://host:port}. */
+  /**
+   * The base URL clients use: {@code --public-url}, or {@code http://host:port} ({@code https://}
+   * with TLS).
+   */
   public URI baseUrl() {
-    return publicUrl.orElseGet(() -> URI.create("http://" + hostForUrl() + ":" + port));
+    return publicUrl.orElseGet(
+        () -> URI.create((tls.enabled() ? "https" : "http") + "://" + hostForUrl() + ":" + port));
+  }
+
+  /**
+   * What a self-signed certificate must cover: {@code localhost}, {@code 127.0.0.1}, {@code ::1},
+   * the host bound (unless it is a wildcard address), the host of {@code --public-url}, and the
+   * extra names of the TLS options.
+   */
+  public Set<String> tlsHostNames() {
+    Set<String> names = new LinkedHashSet<>(List.of("localhost", "127.0.0.1", "::1"));
+    if (!host.equals("0.0.0.0") && !host.equals("::") && !host.isBlank()) {
+      names.add(host);
+    }
+    publicUrl
+        .map(URI::getHost)
+        .map(h -> h.startsWith("[") && h.endsWith("]") ? h.substring(1, h.length() - 1) : h)
+        .ifPresent(names::add);
+    names.addAll(tls.extraHostNames());
+    return names;
   }
 
   private String hostForUrl() {

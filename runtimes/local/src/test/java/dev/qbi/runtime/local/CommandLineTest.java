@@ -158,11 +158,11 @@ class CommandLineTest {
 
   @Test
   void the_banner_hints_point_at_the_server_actually_started() throws Exception {
-    assertThat(Banner.hints("http://127.0.0.1:8080", null))
+    assertThat(Banner.hints("http://127.0.0.1:8080", null, null))
         .noneMatch(l -> l.contains("INGEST_ENDPOINT"))
         .anyMatch(l -> l.contains("curl -s http://127.0.0.1:8080/job-status/"));
 
-    List<String> moved = Banner.hints("http://0.0.0.0:9090", null);
+    List<String> moved = Banner.hints("http://0.0.0.0:9090", null, null);
     assertThat(moved.get(1)).isEqualTo("  export INGEST_ENDPOINT=http://0.0.0.0:9090");
     assertThat(moved)
         .anyMatch(l -> l.contains("curl -s -X POST http://0.0.0.0:9090/submit-job-request"))
@@ -184,5 +184,17 @@ class CommandLineTest {
           .doesNotContain("8080");
     }
     assertThat(Files.exists(dir.resolve("srv"))).isTrue();
+  }
+
+  @Test
+  void with_a_self_signed_certificate_the_hints_trust_it_explicitly() {
+    List<String> hints = Banner.hints("https://127.0.0.1:8443", null, "/d/tls/cert.pem");
+    assertThat(hints)
+        .contains("  export INGEST_CA_CERT=/d/tls/cert.pem")
+        .contains("  export INGEST_ENDPOINT=https://127.0.0.1:8443")
+        .anyMatch(l -> l.contains("curl -s --cacert \"$INGEST_CA_CERT\" -X POST https://"))
+        .anyMatch(
+            l -> l.contains("curl -s --cacert \"$INGEST_CA_CERT\" https://127.0.0.1:8443/job"))
+        .noneMatch(l -> l.contains("--insecure") || l.contains(" -k "));
   }
 }

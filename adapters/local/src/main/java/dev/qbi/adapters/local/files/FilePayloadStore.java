@@ -8,11 +8,13 @@ import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -20,7 +22,7 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Pattern;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,7 +45,15 @@ public final class FilePayloadStore implements PayloadStore {
   private static final int MAX_KEY_CHARS = 512;
   private static final Set<PosixFilePermission> OWNER_DIR =
       PosixFilePermissions.fromString("rwx------");
-  private static final Pattern SEGMENT = Pattern.compile("[A-Za-z0-9_-][A-Za-z0-9._-]{0,127}");
+  private static final int MAX_SEGMENT_CHARS = 128;
+  private static final FileAttribute<Set<PosixFilePermission>> OWNER_FILE_ATTRIBUTE =
+      PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"));
+  private static final Set<StandardOpenOption> NEW_FILE =
+      Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+  private static final long PID = ProcessHandle.current().pid();
+
+  /** Names temporary files uniquely within this process (no random source on the hot path). */
+  private static final AtomicLong TEMP_NAMES = new AtomicLong();
 
   private final boolean syncWrites;
   private final Path root;
@@ -98,12 +108,36 @@ public final class FilePayloadStore implements PayloadStore {
     if (key == null || key.isEmpty() || key.length() > MAX_KEY_CHARS) {
       return false;
     }
-    for (String segment : key.split("/", -1)) {
-      if (!SEGMENT.matcher(segment).matches()) {
+    // on every output written and every download: a plain scan, no regular expression
+    int segmentLength = 0;
+    for (int i = 0; i < key.length(); i++) {
+      char c = key.charAt(i);
+      if (c == '/') {
+        if (segmentLength == 0) {
+          return false;
+        }
+        segmentLength = 0;
+      } else if (segmentLength == 0 ? isSegmentStart(c) : isSegmentChar(c)) {
+        if (++segmentLength > MAX_SEGMENT_CHARS) {
+          return false;
+        }
+      } else {
         return false;
       }
     }
-    return true;
+    return segmentLength > 0;
+  }
+
+  private static boolean isSegmentStart(char c) {
+    return (c >= 'a' && c <= 'z')
+        || (c >= 'A' && c <= 'Z')
+        || (c >= '0' && c <= '9')
+        || c == '_'
+        || c == '-';
+  }
+
+  private static boolean isSegmentChar(char c) {
+    return isSegmentStart(c) || c == '.';
   }
 
   /** The file that holds {@code key}, guaranteed inside the root. */
@@ -116,6 +150,24 @@ public final class FilePayloadStore implements PayloadStore {
       throw new InvalidRequestException("invalid payload key");
     }
     return p;
+  }
+
+  private static String tempName(Path target) {
+    return "." + target.getFileName() + "." + PID + "-" + TEMP_NAMES.incrementAndGet() + ".tmp";
+  }
+
+  /**
+   * A new file, mode 0600 where POSIX; a leftover of a crashed process with our pid is replaced.
+   */
+  private static FileChannel createOwnerOnly(Path file) throws IOException {
+    try {
+      return FileChannel.open(file, NEW_FILE, OWNER_FILE_ATTRIBUTE);
+    } catch (UnsupportedOperationException notPosix) {
+      return FileChannel.open(file, NEW_FILE);
+    } catch (FileAlreadyExistsException leftover) {
+      Files.delete(file);
+      return createOwnerOnly(file);
+    }
   }
 
   /**
@@ -131,10 +183,11 @@ public final class FilePayloadStore implements PayloadStore {
       if (!Files.isDirectory(dir)) {
         createPrivateDirectories(dir);
       }
-      // owner-only (createTempFile's default mode on POSIX), as the rename keeps it
-      Path temp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp");
+      // owner-only, as the rename keeps it; a name no other writer of this process uses
+      Path temp = dir.resolve(tempName(target));
+      boolean moved = false;
       try {
-        try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.WRITE)) {
+        try (FileChannel ch = createOwnerOnly(temp)) {
           ByteBuffer buf = ByteBuffer.wrap(content);
           while (buf.hasRemaining()) {
             ch.write(buf);
@@ -149,8 +202,11 @@ public final class FilePayloadStore implements PayloadStore {
         } catch (AtomicMoveNotSupportedException e) {
           Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
         }
+        moved = true;
       } finally {
-        Files.deleteIfExists(temp);
+        if (!moved) {
+          Files.deleteIfExists(temp);
+        }
       }
       if (syncWrites) {
         syncDirectory(dir);

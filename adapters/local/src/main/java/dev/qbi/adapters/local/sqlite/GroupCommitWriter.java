@@ -6,7 +6,6 @@ import static dev.qbi.adapters.local.sqlite.SqliteDatabase.storageFailure;
 import dev.qbi.core.error.StorageException;
 import dev.qbi.core.error.StorageUnavailableException;
 import java.nio.file.Path;
-import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
@@ -24,9 +23,11 @@ import org.sqlite.SQLiteException;
 
 /**
  * The one thread that writes to {@link SqliteDatabase}, with group commit: it takes every pending
- * write (up to {@link SqliteDatabase#MAX_BATCH}) into one transaction, runs each in its own
- * savepoint so that a failing write does not fail the others, and completes each write's future
- * only after {@code COMMIT}. After-commit hooks run once per transaction, after the futures.
+ * write (up to {@link SqliteDatabase#MAX_BATCH}) into one transaction and completes each write's
+ * future only after {@code COMMIT}. Writes run back to back; should one throw, the transaction is
+ * rolled back and the batch runs again with each write in its own savepoint, so that a failing
+ * write fails alone (writes are therefore free of side effects outside the database). After-commit
+ * hooks run once per transaction, after the futures.
  *
  * <p><b>Storage faults.</b> When a transaction cannot begin or commit (disk full, I/O error), its
  * writes fail with {@link StorageUnavailableException}, the connection is dropped (closing it rolls
@@ -51,7 +52,7 @@ final class GroupCommitWriter {
   private final Path file;
   private final Opener opener;
   private final Clock clock;
-  private final LinkedBlockingQueue<Pending<?>> pending = new LinkedBlockingQueue<>();
+  private final LinkedBlockingQueue<PendingWrite<?>> pending = new LinkedBlockingQueue<>();
   private final ReentrantLock lifecycle = new ReentrantLock();
   private final Thread thread;
   private final AtomicLong transactions = new AtomicLong();
@@ -111,7 +112,7 @@ final class GroupCommitWriter {
     if (Thread.currentThread() == thread) {
       throw new IllegalStateException("a write cannot wait for another write: it would deadlock");
     }
-    Pending<T> p = new Pending<>(work);
+    PendingWrite<T> p = new PendingWrite<>(work);
     lifecycle.lock();
     try {
       if (closed) {
@@ -136,7 +137,7 @@ final class GroupCommitWriter {
         return false;
       }
       closed = true;
-      pending.add(Pending.stop());
+      pending.add(PendingWrite.stop());
       return true;
     } finally {
       lifecycle.unlock();
@@ -165,22 +166,22 @@ final class GroupCommitWriter {
   }
 
   private void loop() {
-    List<Pending<?>> batch = new ArrayList<>(MAX_BATCH);
+    List<PendingWrite<?>> batch = new ArrayList<>(MAX_BATCH);
     boolean stop = false;
     while (!stop) {
       try {
-        Pending<?> first =
+        PendingWrite<?> first =
             health.now().writable()
                 ? pending.take()
                 : pending.poll(PROBE_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
-        batch.add(first == null ? Pending.probe() : first);
+        batch.add(first == null ? PendingWrite.probe() : first);
         pending.drainTo(batch, MAX_BATCH - 1);
       } catch (InterruptedException e) {
         // only stop() stops the writer; keep draining
         continue;
       }
-      List<Pending<?>> work = new ArrayList<>(batch.size());
-      for (Pending<?> p : batch) {
+      List<PendingWrite<?>> work = new ArrayList<>(batch.size());
+      for (PendingWrite<?> p : batch) {
         if (p.isStop()) {
           stop = true;
         } else {
@@ -200,26 +201,62 @@ final class GroupCommitWriter {
       }
     }
     // stop() enqueues the stop marker last, under the lifecycle lock: nothing can follow it
-    List<Pending<?>> rest = new ArrayList<>();
+    List<PendingWrite<?>> rest = new ArrayList<>();
     pending.drainTo(rest);
     StorageException closedFailure =
         new StorageUnavailableException("database " + file + " is closed");
     rest.forEach(p -> p.future.completeExceptionally(closedFailure));
   }
 
-  private void runBatch(List<Pending<?>> work) {
+  private void runBatch(List<PendingWrite<?>> work) {
     if (session == null && !reopen()) {
       failAll(work, new StorageUnavailableException("cannot open database " + file));
       return;
     }
-    try {
-      session.execute("BEGIN IMMEDIATE");
-    } catch (SQLException e) {
-      abort(work, storageFailure("begin", e));
+    if (!runTogether(work)) {
+      runApart(work);
+    }
+  }
+
+  /**
+   * The usual case: every write of the batch in one transaction, no savepoints. When one write
+   * throws, the whole transaction is rolled back and nothing is completed: the caller runs the
+   * batch again with {@link #runApart}, where that write fails alone.
+   *
+   * @return false when the batch is to be run again apart; true when it is settled
+   */
+  private boolean runTogether(List<PendingWrite<?>> work) {
+    if (!begin(work)) {
+      return true;
+    }
+    List<Runnable> afterCommit = new ArrayList<>();
+    for (PendingWrite<?> p : work) {
+      session.startOperation();
+      try {
+        p.runOn(session);
+        collectHooks(afterCommit);
+      } catch (Throwable t) {
+        try {
+          session.execute("ROLLBACK");
+        } catch (SQLException e) {
+          abort(work, storageFailure("rollback", e));
+          return true;
+        }
+        work.forEach(PendingWrite::reset);
+        return false;
+      }
+    }
+    commit(work, afterCommit);
+    return true;
+  }
+
+  /** Each write in its own savepoint, so that a failing write does not fail the others. */
+  private void runApart(List<PendingWrite<?>> work) {
+    if (!begin(work)) {
       return;
     }
     List<Runnable> afterCommit = new ArrayList<>();
-    for (Pending<?> p : work) {
+    for (PendingWrite<?> p : work) {
       try {
         session.execute("SAVEPOINT op");
       } catch (SQLException e) {
@@ -230,11 +267,7 @@ final class GroupCommitWriter {
       try {
         p.runOn(session);
         session.execute("RELEASE op");
-        for (Runnable hook : session.operationHooks()) {
-          if (!afterCommit.contains(hook)) {
-            afterCommit.add(hook);
-          }
-        }
+        collectHooks(afterCommit);
       } catch (Throwable t) {
         p.failure = t;
         try {
@@ -247,6 +280,29 @@ final class GroupCommitWriter {
         }
       }
     }
+    commit(work, afterCommit);
+  }
+
+  private boolean begin(List<PendingWrite<?>> work) {
+    try {
+      session.execute("BEGIN IMMEDIATE");
+      return true;
+    } catch (SQLException e) {
+      abort(work, storageFailure("begin", e));
+      return false;
+    }
+  }
+
+  private void collectHooks(List<Runnable> afterCommit) {
+    for (Runnable hook : session.operationHooks()) {
+      if (!afterCommit.contains(hook)) {
+        afterCommit.add(hook);
+      }
+    }
+  }
+
+  /** Commits, then completes each write's future and runs the after-commit hooks once. */
+  private void commit(List<PendingWrite<?>> work, List<Runnable> afterCommit) {
     try {
       SQLException simulated = simulatedFailure;
       if (simulated != null) {
@@ -260,7 +316,7 @@ final class GroupCommitWriter {
     transactions.incrementAndGet();
     writes.addAndGet(work.size());
     StorageException unavailable = null;
-    for (Pending<?> p : work) {
+    for (PendingWrite<?> p : work) {
       if (p.failure != null) {
         failedWrites.incrementAndGet();
         if (p.failure instanceof SQLException e
@@ -290,7 +346,7 @@ final class GroupCommitWriter {
    * leave it open, and the failed connection's cached statements may not run again): drop the
    * connection, which rolls back whatever is open, and open a fresh one.
    */
-  private void abort(List<Pending<?>> work, StorageException failure) {
+  private void abort(List<PendingWrite<?>> work, StorageException failure) {
     session.closeQuietly();
     session = null;
     reopen();
@@ -307,55 +363,11 @@ final class GroupCommitWriter {
     }
   }
 
-  private void failAll(List<Pending<?>> work, StorageException failure) {
+  private void failAll(List<PendingWrite<?>> work, StorageException failure) {
     failedWrites.addAndGet(work.size());
-    for (Pending<?> p : work) {
+    for (PendingWrite<?> p : work) {
       p.future.completeExceptionally(p.failure != null ? p.failure : failure);
     }
     health.failing(failure);
-  }
-
-  /** A write waiting for the writer. */
-  private static final class Pending<T> {
-    private final SqliteDatabase.Work<T> work;
-    private final CompletableFuture<T> future = new CompletableFuture<>();
-    private T result;
-    private Throwable failure;
-
-    private Pending(SqliteDatabase.Work<T> work) {
-      this.work = work;
-    }
-
-    static Pending<Void> stop() {
-      return new Pending<>(null);
-    }
-
-    /** Rewrites the one row of {@code writer_probe}: does writing work again? */
-    static Pending<Void> probe() {
-      return new Pending<>(
-          s -> {
-            PreparedStatement ps =
-                s.prepare("INSERT OR REPLACE INTO writer_probe (id, probed_at) VALUES (1, ?)");
-            ps.setLong(1, s.clock().millis());
-            ps.executeUpdate();
-            return null;
-          });
-    }
-
-    boolean isStop() {
-      return work == null;
-    }
-
-    void runOn(Session session) throws SQLException {
-      result = work.run(session);
-    }
-
-    void complete() {
-      if (failure == null) {
-        future.complete(result);
-      } else {
-        future.completeExceptionally(failure);
-      }
-    }
   }
 }

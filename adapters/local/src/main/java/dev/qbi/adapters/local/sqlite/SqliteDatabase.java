@@ -65,7 +65,9 @@ public final class SqliteDatabase implements AutoCloseable {
           );
 
   /**
-   * A unit of database work. Statements come from the {@link Session}'s cache; do not close them.
+   * A unit of database work. Statements come from the {@link Session}'s cache; do not close them. A
+   * write may run twice (again in its own savepoint when another write of its batch failed), so it
+   * does nothing outside the database; {@link Session#afterCommit} is for what follows a commit.
    */
   @FunctionalInterface
   public interface Work<T> {

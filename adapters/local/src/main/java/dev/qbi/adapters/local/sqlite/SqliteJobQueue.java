@@ -182,11 +182,11 @@ public final class SqliteJobQueue implements JobQueue {
   public boolean settle(Delivery delivery, Decision decision) {
     Objects.requireNonNull(decision, "decision");
     return switch (decision) {
-      case Decision.Completed c -> delete(delivery);
+      case Decision.Completed c -> c.settled() || delete(delivery);
       case Decision.AlreadyDone a -> delete(delivery);
       case Decision.Cancelled c -> delete(delivery);
       case Decision.RetryAfter r -> delay(delivery, r.delay());
-      case Decision.DeadLetter d -> deadLetter(delivery, d.error());
+      case Decision.DeadLetter d -> d.settled() || deadLetter(delivery, d.error());
       case Decision.Contended c -> Receipt.of(delivery) != null;
     };
   }
@@ -214,20 +214,28 @@ public final class SqliteJobQueue implements JobQueue {
   }
 
   private boolean delete(Delivery delivery) {
-    Receipt r = Receipt.of(delivery);
-    boolean deleted =
-        r != null
-            && db.write(
-                s -> {
-                  PreparedStatement ps = s.prepare(DELETE);
-                  ps.setLong(1, r.id());
-                  ps.setString(2, r.token());
-                  return ps.executeUpdate() == 1;
-                });
+    boolean deleted = Receipt.of(delivery) != null && db.write(s -> deleteLeased(s, delivery));
     if (!deleted) {
       LOG.info("stale receipt for job {}: acknowledge ignored", delivery.message().jobId());
     }
     return deleted;
+  }
+
+  /**
+   * Deletes the leased message of {@code delivery} in the caller's write (for a job table in the
+   * same database, completing the job and acknowledging its message at once).
+   *
+   * @return false for a stale or foreign receipt (nothing deleted)
+   */
+  static boolean deleteLeased(Session s, Delivery delivery) throws SQLException {
+    Receipt r = Receipt.of(delivery);
+    if (r == null) {
+      return false;
+    }
+    PreparedStatement ps = s.prepare(DELETE);
+    ps.setLong(1, r.id());
+    ps.setString(2, r.token());
+    return ps.executeUpdate() == 1;
   }
 
   private boolean delay(Delivery delivery, Duration delay) {
@@ -254,36 +262,46 @@ public final class SqliteJobQueue implements JobQueue {
   }
 
   private boolean deadLetter(Delivery delivery, String reason) {
-    Receipt r = Receipt.of(delivery);
     boolean moved =
-        r != null
-            && db.write(
-                s -> {
-                  PreparedStatement copy = s.prepare(TO_DEAD_LETTERS);
-                  copy.setString(1, reason);
-                  copy.setLong(2, Times.toNanos(s.clock().instant()));
-                  copy.setLong(3, r.id());
-                  copy.setString(4, r.token());
-                  if (copy.executeUpdate() != 1) {
-                    return false;
-                  }
-                  PreparedStatement delete = s.prepare(DELETE);
-                  delete.setLong(1, r.id());
-                  delete.setString(2, r.token());
-                  if (delete.executeUpdate() != 1) {
-                    throw new IllegalStateException("queue row changed while dead-lettering");
-                  }
-                  return true;
-                });
-    if (moved) {
-      LOG.warn(
-          "job {} dead-lettered after {} deliveries",
-          delivery.message().jobId(),
-          delivery.receiveCount());
-    } else {
+        Receipt.of(delivery) != null && db.write(s -> moveLeasedToDeadLetters(s, delivery, reason));
+    if (!moved) {
       LOG.info("stale receipt for job {}: dead-letter ignored", delivery.message().jobId());
     }
     return moved;
+  }
+
+  /**
+   * Moves the leased message of {@code delivery} to the dead letters with {@code reason}, in the
+   * caller's write (for a job table in the same database, failing the job and dead-lettering its
+   * message at once).
+   *
+   * @return false for a stale or foreign receipt (nothing moved)
+   */
+  static boolean moveLeasedToDeadLetters(Session s, Delivery delivery, String reason)
+      throws SQLException {
+    Receipt r = Receipt.of(delivery);
+    if (r == null) {
+      return false;
+    }
+    PreparedStatement copy = s.prepare(TO_DEAD_LETTERS);
+    copy.setString(1, reason);
+    copy.setLong(2, Times.toNanos(s.clock().instant()));
+    copy.setLong(3, r.id());
+    copy.setString(4, r.token());
+    if (copy.executeUpdate() != 1) {
+      return false;
+    }
+    PreparedStatement delete = s.prepare(DELETE);
+    delete.setLong(1, r.id());
+    delete.setString(2, r.token());
+    if (delete.executeUpdate() != 1) {
+      throw new IllegalStateException("queue row changed while dead-lettering");
+    }
+    LOG.warn(
+        "job {} dead-lettered after {} deliveries",
+        delivery.message().jobId(),
+        delivery.receiveCount());
+    return true;
   }
 
   @Override

@@ -1,6 +1,7 @@
 package dev.qbi.adapters.local.sqlite;
 
 import dev.qbi.core.error.InvalidRequestException;
+import dev.qbi.core.job.Delivery;
 import dev.qbi.core.job.Job;
 import dev.qbi.core.job.JobId;
 import dev.qbi.core.job.JobStatus;
@@ -122,6 +123,42 @@ public final class SqliteJobTable implements JobTable {
       LOG.debug("job {} is no longer at v{}: update skipped", next.id(), next.version() - 1);
     }
     return changed;
+  }
+
+  /**
+   * Completes the job and, when {@code delivery} is a lease of the queue in this database, deletes
+   * its message in the same write: the status never reads {@code complete} while the message is
+   * still queued, and the worker saves a write per job.
+   */
+  @Override
+  public FinalWrite complete(Job done, Delivery delivery) {
+    Objects.requireNonNull(done, "done");
+    Objects.requireNonNull(delivery, "delivery");
+    return db.write(
+        s ->
+            !update(s, done)
+                ? FinalWrite.CONFLICT
+                : SqliteJobQueue.deleteLeased(s, delivery)
+                    ? FinalWrite.WRITTEN_AND_SETTLED
+                    : FinalWrite.WRITTEN);
+  }
+
+  /**
+   * Fails the job for good and, when {@code delivery} is a lease of the queue in this database,
+   * moves its message to the dead letters in the same write: a {@code failed} job always has its
+   * dead letter.
+   */
+  @Override
+  public FinalWrite failForGood(Job failed, Delivery delivery, String reason) {
+    Objects.requireNonNull(failed, "failed");
+    Objects.requireNonNull(delivery, "delivery");
+    return db.write(
+        s ->
+            !update(s, failed)
+                ? FinalWrite.CONFLICT
+                : SqliteJobQueue.moveLeasedToDeadLetters(s, delivery, reason)
+                    ? FinalWrite.WRITTEN_AND_SETTLED
+                    : FinalWrite.WRITTEN);
   }
 
   /**

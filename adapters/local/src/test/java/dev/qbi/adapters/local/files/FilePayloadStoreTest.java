@@ -129,6 +129,32 @@ class FilePayloadStoreTest extends PayloadStoreContract {
   }
 
   @Test
+  void plain_segments_of_up_to_128_characters_are_keys() {
+    assertThat(FilePayloadStore.isValidKey("jobs/" + "a".repeat(128))).isTrue();
+    assertThat(FilePayloadStore.isValidKey("jobs/" + "a".repeat(129))).isFalse();
+    assertThat(FilePayloadStore.isValidKey("a".repeat(128) + "/x")).isTrue();
+    assertThat(FilePayloadStore.isValidKey("-x/_y/0.z..json")).isTrue();
+    assertThat(FilePayloadStore.isValidKey("jobs/caf\u00e9.json")).isFalse();
+    assertThat(FilePayloadStore.isValidKey("jobs/a b.json")).isFalse();
+    assertThat(FilePayloadStore.isValidKey("x/" + "a/".repeat(300) + "b")).isFalse();
+  }
+
+  @Test
+  void outputs_are_owner_only_and_leave_no_temporary_file() throws Exception {
+    String key = newKey();
+    store.put(key, utf8("{}"), "application/json");
+    store.put(key, utf8("{\"again\":true}"), "application/json");
+    Path file = files.pathOf(key);
+    assertThat(Files.getPosixFilePermissions(file))
+        .isEqualTo(java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+    try (var listing = Files.list(file.getParent())) {
+      assertThat(listing.map(p -> p.getFileName().toString()).toList())
+          .containsExactly(file.getFileName().toString());
+    }
+    assertThat(store.get(key)).contains(utf8("{\"again\":true}"));
+  }
+
+  @Test
   void payload_lives_under_the_root_at_its_key() throws Exception {
     String key = newKey();
     store.put(key, utf8("{\"x\":1}"), "application/json");

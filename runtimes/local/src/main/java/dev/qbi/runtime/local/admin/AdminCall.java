@@ -35,7 +35,7 @@ abstract class AdminCall implements Callable<Integer> {
   public final Integer call() throws InterruptedException {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    String name = "ingest dead-letters " + spec.name() + ": ";
+    String name = "ingest " + spec.parent().name() + " " + spec.name() + ": ";
     AdminClient client;
     try {
       client = options.client();

@@ -1,5 +1,6 @@
 package dev.qbi.runtime.local.admin;
 
+import dev.qbi.runtime.local.cli.Failures;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ConnectException;
@@ -16,6 +17,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLException;
 import software.amazon.awssdk.http.ContentStreamProvider;
 import software.amazon.awssdk.http.SdkHttpFullRequest;
 import software.amazon.awssdk.http.SdkHttpMethod;
@@ -51,18 +54,21 @@ final class AdminClient {
   private final HttpClient http;
   private final AwsV4HttpSigner signer = AwsV4HttpSigner.create();
 
-  AdminClient(URI endpoint, Optional<AwsCredentialsIdentity> credentials) {
+  /**
+   * @param trust the certificates trusted for {@code https}; {@code null}: the JDK's trust store
+   */
+  AdminClient(URI endpoint, Optional<AwsCredentialsIdentity> credentials, SSLContext trust) {
     this.endpoint = Objects.requireNonNull(endpoint, "endpoint");
     this.credentials = Objects.requireNonNull(credentials, "credentials");
     if (endpoint.getScheme() == null || endpoint.getHost() == null) {
       throw new IllegalArgumentException("--endpoint must be an absolute URL: " + endpoint);
     }
-    this.http =
+    HttpClient.Builder b =
         HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(10))
-            .followRedirects(HttpClient.Redirect.NEVER)
-            .build();
+            .followRedirects(HttpClient.Redirect.NEVER);
+    this.http = trust == null ? b.build() : b.sslContext(trust).build();
   }
 
   boolean signs() {
@@ -110,6 +116,8 @@ final class AdminClient {
       return new Response(answer.statusCode(), answer.body());
     } catch (ConnectException e) {
       throw new IOException("cannot reach " + endpoint + ": connection refused", e);
+    } catch (SSLException e) {
+      throw new IOException(Failures.unreachable(e, endpoint.toString()), e);
     }
   }
 

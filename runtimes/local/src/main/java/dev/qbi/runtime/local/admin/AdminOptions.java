@@ -1,13 +1,15 @@
 package dev.qbi.runtime.local.admin;
 
+import dev.qbi.runtime.local.cli.TrustOption;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * What every operator command needs: where the server is, which admin credentials sign the
- * requests, and the output format.
+ * What every operator command needs: where the server is (and {@code --ca-cert} for its
+ * certificate), which admin credentials sign the requests, and the output format.
  */
 public final class AdminOptions {
 
@@ -43,6 +45,8 @@ public final class AdminOptions {
   @Option(names = "--json", description = "Print the server's JSON answer instead of text.")
   boolean json;
 
+  @Mixin TrustOption trust;
+
   /** The file the credentials come from: the one named, or the data dir's. */
   Path credentialsFile() {
     return adminCredentials != null ? adminCredentials : dataDir.resolve(CREDENTIALS_FILE);
@@ -50,7 +54,7 @@ public final class AdminOptions {
 
   /**
    * @throws IllegalArgumentException for a bad endpoint, a named credentials file that is missing,
-   *     or one that holds no usable key pair
+   *     or one that holds no usable key pair, a {@code --ca-cert} file that cannot be used
    */
   AdminClient client() {
     Path file = credentialsFile();
@@ -63,6 +67,6 @@ public final class AdminOptions {
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("--endpoint is not a URL: " + endpoint, e);
     }
-    return new AdminClient(uri, AdminClient.credentialsFrom(file));
+    return new AdminClient(uri, AdminClient.credentialsFrom(file), trust.sslContext());
   }
 }

@@ -1,13 +1,10 @@
 package dev.qbi.runtime.local.api;
 
 import dev.qbi.core.api.ApiContract;
-import dev.qbi.core.error.ForbiddenException;
-import dev.qbi.core.error.IngestionException;
 import dev.qbi.core.job.DeadLetter;
 import dev.qbi.core.job.JobId;
 import dev.qbi.core.job.Page;
 import dev.qbi.core.usecase.ManageDeadLetters;
-import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
@@ -18,8 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The operator's dead-letter routes, each allowed only when {@link AdminAccess} (the one check of
@@ -37,51 +32,23 @@ import org.slf4j.LoggerFactory;
  */
 public final class DeadLetterAdminService implements HttpService {
 
-  private static final Logger LOG = LoggerFactory.getLogger(DeadLetterAdminService.class);
-  private static final int MAX_BODY_BYTES = 64 * 1024;
-
   private final ManageDeadLetters deadLetters;
-  private final AdminAccess admin;
+  private final AdminGuard guard;
 
   public DeadLetterAdminService(ManageDeadLetters deadLetters, AdminAccess admin) {
     this.deadLetters = Objects.requireNonNull(deadLetters, "deadLetters");
-    this.admin = Objects.requireNonNull(admin, "admin");
+    this.guard = new AdminGuard(admin);
   }
 
   @Override
   public void routing(HttpRules rules) {
     rules
-        .get("/admin/dead-letters", guarded(this::list))
-        .post("/admin/dead-letters/redrive", guarded(this::redriveAll))
-        .post("/admin/dead-letters/purge", guarded(this::purgeAll))
-        .get("/admin/dead-letters/{jobId}", guarded(this::show))
-        .post("/admin/dead-letters/{jobId}/redrive", guarded(this::redrive))
-        .delete("/admin/dead-letters/{jobId}", guarded(this::purge));
-  }
-
-  /** Checks the caller's authority over the whole request, then answers or maps the failure. */
-  private Handler guarded(Handler route) {
-    return (req, res) -> {
-      try {
-        byte[] body = JobApiService.readBounded(req, MAX_BODY_BYTES);
-        if (!admin.allows(AdminRequests.of(req, body))) {
-          LOG.warn(
-              "refused {} {}: not an admin request",
-              req.prologue().method().text(),
-              req.path().path());
-          throw new ForbiddenException(
-              "This route needs the server's admin credentials (<data-dir>/admin-credentials)");
-        }
-        route.handle(req, res);
-      } catch (IngestionException e) {
-        int status = ApiContract.httpStatus(e);
-        if (status >= 500) {
-          LOG.error(
-              "{} {} failed: {}", req.prologue().method().text(), req.path().path(), e.toString());
-        }
-        Json.error(res, status, status >= 500 ? ApiContract.INTERNAL_ERROR : e.getMessage());
-      }
-    };
+        .get("/admin/dead-letters", guard.guarded(this::list))
+        .post("/admin/dead-letters/redrive", guard.guarded(this::redriveAll))
+        .post("/admin/dead-letters/purge", guard.guarded(this::purgeAll))
+        .get("/admin/dead-letters/{jobId}", guard.guarded(this::show))
+        .post("/admin/dead-letters/{jobId}/redrive", guard.guarded(this::redrive))
+        .delete("/admin/dead-letters/{jobId}", guard.guarded(this::purge));
   }
 
   private void list(ServerRequest req, ServerResponse res) {

@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 
 /**
  * {@code http.server.requests}: every answer timed, by method, route template ({@code
@@ -63,13 +64,22 @@ public final class HttpMetricsFilter implements Filter {
 
   private final MeterRegistry registry;
   private final List<Route> routes;
+  private final Map<String, String> literalRoutes;
   private final Map<String, Timer> timers = new ConcurrentHashMap<>();
 
   private record Route(String template, PathMatcher matcher) {}
 
   public HttpMetricsFilter(MeterRegistry registry) {
     this.registry = registry;
-    this.routes = ROUTES.stream().map(r -> new Route(r, PathMatchers.create(r))).toList();
+    this.routes =
+        ROUTES.stream()
+            .filter(r -> !isLiteral(r))
+            .map(r -> new Route(r, PathMatchers.create(r)))
+            .toList();
+    this.literalRoutes =
+        ROUTES.stream()
+            .filter(HttpMetricsFilter::isLiteral)
+            .collect(Collectors.toMap(r -> r, r -> r));
   }
 
   @Override
@@ -83,12 +93,21 @@ public final class HttpMetricsFilter implements Filter {
 
   /** The template of the route serving {@code path}, or {@code unmatched}. */
   String template(UriPath path) {
+    // the busy routes (submit, jobs, health) are literal: one map look-up, no matching
+    String literal = literalRoutes.get(path.path());
+    if (literal != null) {
+      return literal;
+    }
     for (Route r : routes) {
       if (r.matcher().match(path).accepted()) {
         return r.template();
       }
     }
     return "unmatched";
+  }
+
+  private static boolean isLiteral(String route) {
+    return route.indexOf('{') < 0 && route.indexOf('*') < 0;
   }
 
   private void record(String method, String uri, int status, long nanos) {

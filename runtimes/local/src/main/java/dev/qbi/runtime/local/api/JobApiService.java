@@ -11,6 +11,7 @@ import dev.qbi.core.usecase.CancelJob;
 import dev.qbi.core.usecase.JobStatusQuery;
 import dev.qbi.core.usecase.ListJobs;
 import dev.qbi.core.usecase.SubmitJob;
+import dev.qbi.runtime.local.worker.IntakePressure;
 import io.helidon.common.media.type.MediaTypes;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.HttpMediaType;
@@ -21,6 +22,7 @@ import io.helidon.webserver.http.ServerResponse;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -39,20 +41,26 @@ public final class JobApiService implements HttpService {
   private final ListJobs listJobs;
   private final CancelJob cancelJob;
   private final ApiMetrics metrics;
+  private final IntakePressure pressure;
 
+  /**
+   * @param pressure told of every submit in progress, so that the workers give way to intake
+   */
   public JobApiService(
       Authenticator auth,
       SubmitJob submitJob,
       JobStatusQuery statusQuery,
       ListJobs listJobs,
       CancelJob cancelJob,
-      ApiMetrics metrics) {
+      ApiMetrics metrics,
+      IntakePressure pressure) {
     this.auth = auth;
     this.submitJob = submitJob;
     this.statusQuery = statusQuery;
     this.listJobs = listJobs;
     this.cancelJob = cancelJob;
     this.metrics = metrics;
+    this.pressure = pressure;
   }
 
   @Override
@@ -65,6 +73,15 @@ public final class JobApiService implements HttpService {
   }
 
   private void submit(ServerRequest req, ServerResponse res) {
+    pressure.begin();
+    try {
+      accept(req, res);
+    } finally {
+      pressure.end();
+    }
+  }
+
+  private void accept(ServerRequest req, ServerResponse res) {
     Principal who = auth.authenticate(req);
     requireJsonContentType(req);
     byte[] body = readBounded(req, submitJob.maxBodyBytes());
@@ -162,6 +179,12 @@ public final class JobApiService implements HttpService {
       return new byte[0];
     }
     try (InputStream in = req.content().inputStream()) {
+      if (declared.isPresent()) {
+        // the usual case: read exactly the declared length into one array, no growing copies
+        byte[] body = new byte[(int) declared.getAsLong()];
+        int read = in.readNBytes(body, 0, body.length);
+        return read == body.length ? body : Arrays.copyOf(body, read);
+      }
       byte[] body = in.readNBytes(limit + 1);
       if (body.length > limit) {
         drain(in, (long) DRAIN_FACTOR * limit);

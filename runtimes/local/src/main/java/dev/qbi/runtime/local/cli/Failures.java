@@ -9,6 +9,7 @@ import java.net.UnknownHostException;
 import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpTimeoutException;
 import java.nio.channels.UnresolvedAddressException;
+import java.security.cert.CertPathBuilderException;
 import javax.net.ssl.SSLException;
 
 /**
@@ -40,10 +41,26 @@ public final class Failures {
         return endpoint + " did not answer in time";
       }
       if (c instanceof SSLException) {
-        return "TLS handshake with " + endpoint + " failed: " + text(c);
+        return "TLS handshake with "
+            + endpoint
+            + " failed: "
+            + (untrusted(c)
+                ? "its certificate is not trusted (trust it with --ca-cert PEM or INGEST_CA_CERT,"
+                    + " e.g. the DATA_DIR/tls/cert.pem of 'serve --tls self-signed')"
+                : text(c));
       }
     }
     return "cannot talk to " + endpoint + ": " + text(e);
+  }
+
+  /** No trusted certificate signed the server's (as opposed to, e.g., a name mismatch). */
+  private static boolean untrusted(Throwable e) {
+    for (Throwable c = e; c != null; c = c.getCause()) {
+      if (c instanceof CertPathBuilderException) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**

@@ -11,15 +11,18 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import javax.net.ssl.SSLContext;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
- * What the job commands share: where the API is ({@code --endpoint}), the token ({@code --token},
- * else the file {@code ingest login} saved), the streams, and how failures are reported: one line
- * on stderr, {@code ingest <command>: <why>}, and an {@link ExitCode}.
+ * What the job commands share: where the API is ({@code --endpoint}) and which certificates to
+ * trust for it ({@code --ca-cert}), the token ({@code --token}, else the file {@code ingest login}
+ * saved), the streams, and how failures are reported: one line on stderr, {@code ingest <command>:
+ * <why>}, and an {@link ExitCode}.
  */
 public abstract class JobCommand implements Callable<Integer>, UsesStreams {
 
@@ -45,6 +48,8 @@ public abstract class JobCommand implements Callable<Integer>, UsesStreams {
               + " $XDG_CONFIG_HOME/ingest/token or ~/.config/ingest/token).")
   Path tokenFile;
 
+  @Mixin TrustOption trust;
+
   Streams io = Streams.system();
 
   @Override
@@ -58,9 +63,16 @@ public abstract class JobCommand implements Callable<Integer>, UsesStreams {
   @Override
   public final Integer call() throws InterruptedException {
     String t = token();
+    SSLContext trusted;
+    try {
+      trusted = trust.sslContext();
+    } catch (IllegalArgumentException e) {
+      throw usage(e.getMessage());
+    }
     JobApiClient api;
     try {
-      api = JobApiClient.builder(URI.create(endpoint)).token(t).build();
+      JobApiClient.Builder b = JobApiClient.builder(URI.create(endpoint)).token(t);
+      api = (trusted == null ? b : b.sslContext(trusted)).build();
     } catch (IllegalArgumentException e) {
       throw usage("--endpoint must be an http(s) URL, not '" + endpoint + "'");
     }

@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import javax.net.ssl.SSLSocket;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,7 +30,8 @@ import org.slf4j.LoggerFactory;
  *       holding a descriptor and a thread for ever (Helidon reads a new connection's first bytes
  *       before its idle timeout covers it);
  *   <li>a cap on open connections, with a clean refusal beyond it: {@code 503} with the JSON error
- *       body, then close, so {@code accept} never runs the process out of descriptors (which stops
+ *       body, then close (over TLS only the close: the answer would need a handshake on the
+ *       accepting thread), so {@code accept} never runs the process out of descriptors (which stops
  *       Helidon's listener for good) — and the same refusal when free descriptors run low for any
  *       other reason;
  *   <li>a deadline for request headers ({@link #headerListener}): a slow sender cannot keep a
@@ -188,6 +190,11 @@ final class ConnectionGuard implements SocketOptions {
           maxConnections,
           lastFree < minFreeDescriptors ? ", file descriptors running out" : "",
           n);
+    }
+    if (socket instanceof SSLSocket) {
+      // over TLS the answer needs a handshake first, here on the accepting thread: just close
+      closeQuietly(socket);
+      return;
     }
     try {
       socket.setSoTimeout(100);

@@ -1,6 +1,8 @@
 package dev.qbi.runtime.local.http;
 
+import io.helidon.common.tls.Tls;
 import io.helidon.webserver.WebServer;
+import io.helidon.webserver.WebServerConfig;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http1.Http1Config;
 import java.io.IOException;
@@ -11,16 +13,18 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.UnknownHostException;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The HTTP listener of the local runtime: Helidon's {@link WebServer} with the limits of {@link
- * HttpLimits} ({@link ConnectionGuard}), the JSON bodies of {@link TransportErrors}, and a
- * watchdog.
+ * The HTTP listener of the local runtime: Helidon's {@link WebServer} (plain HTTP, or HTTPS with a
+ * given {@link SSLContext}) with the limits of {@link HttpLimits} ({@link ConnectionGuard}), the
+ * JSON bodies of {@link TransportErrors}, and a watchdog.
  *
  * <p>The watchdog, every {@link #WATCH_EVERY}, sweeps the connections (header deadlines) and checks
  * the listener still accepts: Helidon stops its listener for good when {@code accept} fails (e.g.
@@ -45,6 +49,7 @@ public final class HttpListener implements AutoCloseable {
   private final long maxPayloadBytes;
   private final HttpLimits limits;
   private final ConnectionGuard guard;
+  private final Optional<SSLContext> tls;
   private final ScheduledExecutorService watchdog;
   private volatile WebServer web;
   private volatile boolean stopped;
@@ -59,6 +64,7 @@ public final class HttpListener implements AutoCloseable {
    * @param maxPayloadBytes the largest request body any route accepts
    * @param reservedDescriptors descriptors kept for everything but connections (databases, outputs
    *     being written, the JVM): subtracted from the limit when the cap is derived
+   * @param tls HTTPS with this server context; empty: plain HTTP
    */
   public HttpListener(
       String host,
@@ -66,7 +72,8 @@ public final class HttpListener implements AutoCloseable {
       HttpRouting.Builder routing,
       long maxPayloadBytes,
       HttpLimits limits,
-      int reservedDescriptors) {
+      int reservedDescriptors,
+      Optional<SSLContext> tls) {
     if (port < 1) {
       throw new IllegalArgumentException("the listener needs a fixed port");
     }
@@ -75,6 +82,7 @@ public final class HttpListener implements AutoCloseable {
     this.routing = routing;
     this.maxPayloadBytes = maxPayloadBytes;
     this.limits = limits;
+    this.tls = tls;
     int cap =
         limits.maxConnections() > 0
             ? limits.maxConnections()
@@ -104,7 +112,10 @@ public final class HttpListener implements AutoCloseable {
   }
 
   private WebServer build() {
-    return WebServer.builder()
+    WebServerConfig.Builder server = WebServer.builder();
+    // TLS: the handshake runs on the connection's own thread, after the guard accepted it
+    tls.ifPresent(context -> server.tls(Tls.builder().sslContext(context).build()));
+    return server
         .host(host)
         .port(port)
         .shutdownHook(false)

@@ -56,7 +56,7 @@ public final class SignupCommand extends UserPoolCommand {
             ? adminCredentials
             : dataDir.resolve(AdminCredentials.FILE);
     try {
-      return new CognitoClient(endpoint, AwsCredentials.fromSharedCredentialsFile(file));
+      return new CognitoClient(endpoint, trusted(), AwsCredentials.fromSharedCredentialsFile(file));
     } catch (IOException e) {
       throw new CredentialsException(
           "cannot read the admin credentials "

@@ -4,11 +4,14 @@ import dev.qbi.client.CognitoClient;
 import dev.qbi.client.CognitoException;
 import dev.qbi.runtime.local.cli.Failures;
 import dev.qbi.runtime.local.cli.Streams;
+import dev.qbi.runtime.local.cli.TrustOption;
 import dev.qbi.runtime.local.cli.UsesStreams;
 import java.io.Console;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
+import javax.net.ssl.SSLContext;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -16,8 +19,9 @@ import picocli.CommandLine.Spec;
 
 /**
  * What {@code signup} and {@code login} share: the user's credentials (the password is prompted for
- * when it is not given and a terminal is attached), where the user pool is, and how failures are
- * reported (exit 1 with one line on stderr; 2 for a missing option).
+ * when it is not given and a terminal is attached), where the user pool is (and {@code --ca-cert}
+ * for its certificate), and how failures are reported (exit 1 with one line on stderr; 2 for a
+ * missing option).
  */
 abstract class UserPoolCommand implements Callable<Integer>, UsesStreams {
 
@@ -57,6 +61,8 @@ abstract class UserPoolCommand implements Callable<Integer>, UsesStreams {
       description = "User pool id (env INGEST_POOL_ID; default ${DEFAULT-VALUE}).")
   String poolId;
 
+  @Mixin TrustOption trust;
+
   /** Does the command's calls; returns the exit code. */
   abstract int run(CognitoClient client, PrintWriter out, PrintWriter err)
       throws IOException, InterruptedException;
@@ -67,7 +73,16 @@ abstract class UserPoolCommand implements Callable<Integer>, UsesStreams {
    * @throws CredentialsException when the credentials it needs cannot be read
    */
   CognitoClient open() {
-    return new CognitoClient(endpoint);
+    return new CognitoClient(endpoint, trusted(), null);
+  }
+
+  /** What {@code --ca-cert} trusts; {@code null}: the JDK's trust store. */
+  SSLContext trusted() {
+    try {
+      return trust.sslContext();
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage());
+    }
   }
 
   @Override

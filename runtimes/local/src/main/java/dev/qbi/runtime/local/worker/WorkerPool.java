@@ -19,6 +19,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,6 +41,7 @@ import org.slf4j.LoggerFactory;
 public final class WorkerPool implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(WorkerPool.class);
   private static final Duration RECEIVE_WAIT = Duration.ofSeconds(5);
+  private static final long GIVE_WAY_POLL_MILLIS = 2;
 
   /**
    * Jobs in flight per receiver, in batches: storage round trips, not CPU, bound a job's time, so
@@ -54,10 +56,17 @@ public final class WorkerPool implements AutoCloseable {
   private final int batchSize;
   private final Duration visibility;
   private final Duration grace;
+  private final IntakePressure intake;
   private final AtomicBoolean running = new AtomicBoolean();
+  private final Object pauseLock = new Object();
+  private boolean paused;
   private final List<Thread> receivers = new ArrayList<>();
   private final ExecutorService processors = Executors.newVirtualThreadPerTaskExecutor();
   private final Semaphore inFlight;
+
+  /** Jobs received and not yet settled (the permits of {@link #inFlight} also count receives). */
+  private final AtomicInteger leased = new AtomicInteger();
+
   private final MeterRegistry registry;
   private final Map<String, Counter> outcomes = new ConcurrentHashMap<>();
   private final Timer processing;
@@ -73,6 +82,7 @@ public final class WorkerPool implements AutoCloseable {
       int batchSize,
       Duration visibility,
       Duration grace,
+      IntakePressure intake,
       MeterRegistry registry) {
     if (workers < 1 || batchSize < 1) {
       throw new IllegalArgumentException("workers and batch size must be >= 1");
@@ -85,6 +95,7 @@ public final class WorkerPool implements AutoCloseable {
     this.batchSize = batchSize;
     this.visibility = visibility;
     this.grace = grace;
+    this.intake = intake;
     this.inFlight = new Semaphore(maxInFlight(workers, batchSize));
     for (String outcome : Decision.LABELS) {
       counter(outcome);
@@ -118,10 +129,75 @@ public final class WorkerPool implements AutoCloseable {
         keeper.jobTimeout());
   }
 
+  /**
+   * Stops leasing new messages until {@link #resume}; jobs already leased run to the end. For
+   * operators (maintenance, a burst to absorb first) and for the benchmark's split of costs.
+   */
+  public void pause() {
+    synchronized (pauseLock) {
+      if (!paused) {
+        paused = true;
+        LOG.info("workers paused: no new messages are leased");
+      }
+    }
+  }
+
+  /** Leasing starts again. */
+  public void resume() {
+    synchronized (pauseLock) {
+      if (paused) {
+        paused = false;
+        LOG.info("workers resumed");
+      }
+      pauseLock.notifyAll();
+    }
+  }
+
+  public boolean paused() {
+    synchronized (pauseLock) {
+      return paused;
+    }
+  }
+
+  /** Receivers in this pool. */
+  public int workers() {
+    return workers;
+  }
+
+  /** Jobs leased and not yet settled. */
+  public int inFlight() {
+    return leased.get();
+  }
+
+  /** Room taken: jobs in flight and the slots of receives under way. */
+  private int reserved() {
+    return maxInFlight(workers, batchSize) - this.inFlight.availablePermits();
+  }
+
+  /**
+   * While intake is busy, waits until fewer than one batch of jobs is in flight in the whole pool:
+   * processing goes on, one batch at a time, and the CPU goes to the submits first.
+   */
+  private void giveWayToIntake() throws InterruptedException {
+    while (intake.busy() && reserved() >= batchSize) {
+      Thread.sleep(GIVE_WAY_POLL_MILLIS);
+    }
+  }
+
+  private void awaitResumed() throws InterruptedException {
+    synchronized (pauseLock) {
+      while (paused) {
+        pauseLock.wait();
+      }
+    }
+  }
+
   private void receiveLoop() {
     while (running.get()) {
       int slots = 0;
       try {
+        awaitResumed();
+        giveWayToIntake();
         // lease only as many messages as there is room to run right now
         inFlight.acquire();
         slots = 1;
@@ -129,6 +205,7 @@ public final class WorkerPool implements AutoCloseable {
           slots++;
         }
         List<Delivery> batch = inbox.receive(slots, visibility, RECEIVE_WAIT);
+        leased.addAndGet(batch.size());
         for (Delivery delivery : batch) {
           slots--;
           processors.execute(
@@ -136,6 +213,7 @@ public final class WorkerPool implements AutoCloseable {
                 try {
                   processOne(delivery);
                 } finally {
+                  leased.decrementAndGet();
                   inFlight.release();
                 }
               });
