@@ -104,7 +104,8 @@ final class AwsBench {
       double submitSeconds = (System.nanoTime() - start) / 1e9;
       long complete = awaitComplete(users, submits.accepted(), options.timeout);
       double allSeconds = (System.nanoTime() - start) / 1e9;
-      long errors = submits.errors() + (submits.accepted().size() - complete);
+      long incomplete = submits.accepted().size() - complete;
+      long errors = submits.errors() + incomplete;
       Map<String, Object> report = new LinkedHashMap<>();
       report.put("backend", "aws");
       report.put("instances", options.instances);
@@ -114,6 +115,8 @@ final class AwsBench {
       report.put("completedPerSecond", round(complete / allSeconds));
       report.put("accepted", submits.accepted().size());
       report.put("complete", complete);
+      report.put("submitErrors", submits.errors());
+      report.put("incomplete", incomplete);
       report.put("errors", errors);
       report.put("loadAverage", round(loadAverage));
       String text =
@@ -123,14 +126,18 @@ final class AwsBench {
                   "backend aws, %d instance(s), %d jobs from %d clients (load average %.1f)%n"
                       + "  submits/s          %.0f%n"
                       + "  completed jobs/s   %.0f  (first submit to last completion)%n"
-                      + "  errors             %d",
+                      + "  errors             %d  (%d submit(s) refused, %d accepted job(s) not"
+                      + " complete within --timeout %s)",
                   options.instances,
                   options.jobs,
                   options.concurrency,
                   loadAverage,
                   submits.accepted().size() / submitSeconds,
                   complete / allSeconds,
-                  errors);
+                  errors,
+                  submits.errors(),
+                  incomplete,
+                  options.timeout);
       return new Result(text, errors);
     } finally {
       apis.forEach(JobApiClient::close);

@@ -60,7 +60,7 @@ public final class BenchCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException, InterruptedException {
-    options.validate(spec.commandLine());
+    options.validate(spec.commandLine(), environment);
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     if (options.aws()) {

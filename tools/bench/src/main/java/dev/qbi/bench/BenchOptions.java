@@ -3,6 +3,7 @@ package dev.qbi.bench;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import picocli.CommandLine;
 import picocli.CommandLine.Option;
@@ -12,6 +13,14 @@ import picocli.CommandLine.Option;
  * checked by {@link #validate} before anything starts.
  */
 final class BenchOptions {
+  /** {@code --jobs} of {@code --backend aws} when neither the option nor its variable is given. */
+  static final int AWS_DEFAULT_JOBS = 2_000;
+
+  /**
+   * {@code --warmup} of {@code --backend aws} when neither the option nor its variable is given.
+   */
+  static final int AWS_DEFAULT_WARMUP = 200;
+
   private static final List<String> RESERVED_SERVE_OPTIONS =
       List.of(
           "--host",
@@ -27,7 +36,10 @@ final class BenchOptions {
   @Option(
       names = "--jobs",
       defaultValue = "${env:INGEST_BENCH_JOBS:-20000}",
-      description = "Jobs in the measured phase (env INGEST_BENCH_JOBS).")
+      description =
+          "Jobs in the measured phase (env INGEST_BENCH_JOBS; with --backend aws the default is "
+              + AWS_DEFAULT_JOBS
+              + ").")
   int jobs;
 
   @Option(
@@ -41,7 +53,10 @@ final class BenchOptions {
       names = "--warmup",
       defaultValue = "${env:INGEST_BENCH_WARMUP:-5000}",
       description =
-          "Jobs submitted and completed before measuring, not counted (env INGEST_BENCH_WARMUP).")
+          "Jobs submitted and completed before measuring, not counted (env INGEST_BENCH_WARMUP;"
+              + " with --backend aws the default is "
+              + AWS_DEFAULT_WARMUP
+              + ").")
   int warmup;
 
   @Option(
@@ -120,8 +135,21 @@ final class BenchOptions {
       description = "--backend aws: servers started, the jobs submitted round-robin across them.")
   int instances;
 
-  /** Refuses out-of-range counts and serve options the benchmark sets itself (exit code 2). */
-  void validate(CommandLine cl) {
+  /**
+   * Refuses out-of-range counts and serve options the benchmark sets itself (exit code 2). With
+   * {@code --backend aws}, {@code --jobs} and {@code --warmup} given neither as options nor in
+   * {@code env} take the smaller defaults the emulators can finish within the timeout.
+   */
+  void validate(CommandLine cl, Map<String, String> env) {
+    if (aws()) {
+      CommandLine.ParseResult given = cl.getParseResult();
+      if (!given.hasMatchedOption("--jobs") && !env.containsKey("INGEST_BENCH_JOBS")) {
+        jobs = AWS_DEFAULT_JOBS;
+      }
+      if (!given.hasMatchedOption("--warmup") && !env.containsKey("INGEST_BENCH_WARMUP")) {
+        warmup = AWS_DEFAULT_WARMUP;
+      }
+    }
     if (jobs < 1 || jobs > 1_000_000) {
       throw new CommandLine.ParameterException(cl, "--jobs must be between 1 and 1000000");
     }
