@@ -10,12 +10,9 @@ import dev.qbi.client.JobApiClient;
 import dev.qbi.client.JobListQuery;
 import dev.qbi.client.JobStatus;
 import dev.qbi.runtime.local.ServerSettings.Role;
-import dev.qbi.runtime.local.cli.Streams;
 import dev.qbi.runtime.local.testing.AwsEmulatorStack;
 import dev.qbi.runtime.local.testing.OutageJobHandler;
 import dev.qbi.runtime.local.testing.RunningServer;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -222,22 +219,8 @@ class AwsBackendServerTest {
 
   /** {@code ingest dead-letters <args>} against {@code server}; fails unless it exits 0. */
   private static String deadLetters(RunningServer server, String... args) {
-    List<String> all = new ArrayList<>(List.of("dead-letters"));
-    all.addAll(List.of(args));
-    all.addAll(
-        List.of(
-            "--endpoint",
-            server.server.baseUrl().toString(),
-            "--data-dir",
-            server.server.settings().dataDir().toString()));
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int exit =
-        Main.commandLine(Streams.system())
-            .setOut(new PrintWriter(out, true))
-            .setErr(new PrintWriter(err, true))
-            .execute(all.toArray(String[]::new));
-    assertThat(exit).as(err.toString()).isZero();
-    return out.toString();
+    AdminCli cli = AdminCli.run(server, "dead-letters", args);
+    assertThat(cli.exit()).as(cli.err()).isZero();
+    return cli.out();
   }
 }

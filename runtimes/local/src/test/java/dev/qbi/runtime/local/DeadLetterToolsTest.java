@@ -6,15 +6,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.qbi.client.JobApiClient;
 import dev.qbi.client.JobStatus;
-import dev.qbi.runtime.local.cli.Streams;
 import dev.qbi.runtime.local.testing.OutageJobHandler;
 import dev.qbi.runtime.local.testing.RunningServer;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -35,12 +30,6 @@ class DeadLetterToolsTest {
   private RunningServer running;
   private JobApiClient api;
 
-  record Cli(int exit, String out, String err) {
-    JsonNode json() throws Exception {
-      return JSON.readTree(out);
-    }
-  }
-
   @BeforeEach
   void start() {
     OutageJobHandler.OUTAGE.set(true);
@@ -55,23 +44,8 @@ class DeadLetterToolsTest {
   }
 
   /** {@code ingest dead-letters <args>} against the running server, output captured. */
-  private Cli deadLetters(String... args) {
-    List<String> all = new ArrayList<>(List.of("dead-letters"));
-    all.addAll(List.of(args));
-    all.addAll(
-        List.of(
-            "--endpoint",
-            running.server.baseUrl().toString(),
-            "--data-dir",
-            running.server.settings().dataDir().toString()));
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int exit =
-        Main.commandLine(Streams.system())
-            .setOut(new PrintWriter(out, true))
-            .setErr(new PrintWriter(err, true))
-            .execute(all.toArray(String[]::new));
-    return new Cli(exit, out.toString(), err.toString());
+  private AdminCli deadLetters(String... args) {
+    return AdminCli.run(running, "dead-letters", args);
   }
 
   private String failedJob() throws Exception {
@@ -91,7 +65,7 @@ class DeadLetterToolsTest {
       throws Exception {
     String id = failedJob();
 
-    Cli list = deadLetters("list");
+    AdminCli list = deadLetters("list");
     assertThat(list.exit()).isZero();
     assertThat(list.out()).contains(id).contains("1 dead letter(s) in all");
     JsonNode listed = deadLetters("list", "--json").json();
@@ -101,7 +75,7 @@ class DeadLetterToolsTest {
     assertThat(listed.path("deadLetters").get(0).path("reason").asText())
         .contains(OutageJobHandler.MESSAGE);
 
-    Cli show = deadLetters("show", id, "--json");
+    AdminCli show = deadLetters("show", id, "--json");
     assertThat(show.exit()).isZero();
     JsonNode shown = show.json();
     assertThat(shown.path("bodyBytes").asInt()).isEqualTo(BODY.length());
@@ -115,7 +89,7 @@ class DeadLetterToolsTest {
     assertThat(running.client.rawGet("/metrics").bodyText()).contains("ingest_dead_letters 1.0");
 
     OutageJobHandler.OUTAGE.set(false);
-    Cli redrive = deadLetters("redrive", id);
+    AdminCli redrive = deadLetters("redrive", id);
 
     assertThat(redrive.exit()).as(redrive.err()).isZero();
     assertThat(redrive.out()).contains("Redrove job " + id).contains("3 earlier error(s) kept");
@@ -128,7 +102,7 @@ class DeadLetterToolsTest {
         .hasSize(3)
         .allMatch(e -> e.asText().contains(OutageJobHandler.MESSAGE));
     assertThat(health().path("deadLetterDepth").asLong()).isZero();
-    Cli again = deadLetters("redrive", id);
+    AdminCli again = deadLetters("redrive", id);
     assertThat(again.exit()).isEqualTo(3);
     assertThat(again.err()).contains("HTTP 404").contains("No dead letter for job " + id);
   }
@@ -138,7 +112,7 @@ class DeadLetterToolsTest {
     String purged = failedJob();
     String kept = failedJob();
 
-    Cli purge = deadLetters("purge", purged);
+    AdminCli purge = deadLetters("purge", purged);
 
     assertThat(purge.exit()).as(purge.err()).isZero();
     assertThat(purge.out()).contains("Purged the dead letter of job " + purged);
@@ -149,25 +123,26 @@ class DeadLetterToolsTest {
     assertThat(running.server.queue().depth()).isZero();
 
     OutageJobHandler.OUTAGE.set(false);
-    Cli all = deadLetters("redrive", "--all", "--json");
+    AdminCli all = deadLetters("redrive", "--all", "--json");
     assertThat(all.exit()).as(all.err()).isZero();
     assertThat(all.json().path("redriven").asInt()).isEqualTo(1);
     assertThat(api.awaitTerminal(kept, WAIT, POLL).status()).isEqualTo("complete");
     assertThat(api.status(purged).status()).as("a purged job is not run again").isEqualTo("failed");
-    Cli purgeAll = deadLetters("purge", "--all");
+    AdminCli purgeAll = deadLetters("purge", "--all");
     assertThat(purgeAll.out()).contains("Purged 0 dead letter(s)");
   }
 
   @Test
   void usage_mistakes_are_one_line_errors_with_exit_code_2() {
-    Cli neither = deadLetters("redrive");
+    AdminCli neither = deadLetters("redrive");
     assertThat(neither.exit()).isEqualTo(2);
     assertThat(neither.err()).contains("Give either a JOB_ID or --all");
 
-    Cli notAnId = deadLetters("show", "../../etc");
+    AdminCli notAnId = deadLetters("show", "../../etc");
     assertThat(notAnId.exit()).isEqualTo(2);
 
-    Cli missing = deadLetters("list", "--admin-credentials", dataDir.resolve("nope").toString());
+    AdminCli missing =
+        deadLetters("list", "--admin-credentials", dataDir.resolve("nope").toString());
     assertThat(missing.exit()).isEqualTo(2);
     assertThat(missing.err()).contains("no admin credentials file at");
   }

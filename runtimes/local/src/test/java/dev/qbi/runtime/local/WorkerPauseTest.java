@@ -6,10 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.qbi.client.JobApiClient;
 import dev.qbi.client.JobStatus;
-import dev.qbi.runtime.local.cli.Streams;
 import dev.qbi.runtime.local.testing.RunningServer;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -36,8 +33,6 @@ class WorkerPauseTest {
   private RunningServer running;
   private JobApiClient api;
 
-  record Cli(int exit, String out, String err) {}
-
   @BeforeEach
   void start() {
     running = RunningServer.start(dataDir);
@@ -49,28 +44,13 @@ class WorkerPauseTest {
     running.close();
   }
 
-  private Cli workers(String... args) {
-    List<String> all = new ArrayList<>(List.of("workers"));
-    all.addAll(List.of(args));
-    all.addAll(
-        List.of(
-            "--endpoint",
-            running.server.baseUrl().toString(),
-            "--data-dir",
-            running.server.settings().dataDir().toString()));
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int exit =
-        Main.commandLine(Streams.system())
-            .setOut(new PrintWriter(out, true))
-            .setErr(new PrintWriter(err, true))
-            .execute(all.toArray(String[]::new));
-    return new Cli(exit, out.toString(), err.toString());
+  private AdminCli workers(String... args) {
+    return AdminCli.run(running, "workers", args);
   }
 
   @Test
   void paused_workers_leave_submits_queued_until_resumed() throws Exception {
-    Cli paused = workers("pause");
+    AdminCli paused = workers("pause");
     assertThat(paused.exit()).as(paused.err()).isZero();
     assertThat(paused.out()).startsWith("workers paused: 2 receivers");
 
@@ -89,7 +69,7 @@ class WorkerPauseTest {
     long stillQueued = ids.stream().filter(id -> status(id).equals("submitted")).count();
     assertThat(stillQueued).isEqualTo(queuedAfter);
 
-    Cli resumed = workers("resume");
+    AdminCli resumed = workers("resume");
     assertThat(resumed.exit()).isZero();
     assertThat(resumed.out()).startsWith("workers running");
     for (String id : ids) {
